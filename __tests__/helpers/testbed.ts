@@ -1,0 +1,86 @@
+// Integration tests talk to the real test bed (scripts/testbed.sh): dockerd with buildx, and registries on
+// loopback. Under CI=true a missing service FAILS the suite; elsewhere it is skipped with the reason printed.
+import { execFileSync, spawnSync } from 'node:child_process';
+
+export interface Testbed {
+  registry: string; // localhost:5000 (open, deletion enabled)
+  authRegistry: string; // localhost:5001 (htpasswd: layerwise / testbed)
+  noDeleteRegistry: string; // localhost:5002
+  baseImage: string; // busybox in FROM scratch, pushed to the open registry
+  ctrdHost?: string; // second engine with the containerd image store, when started with --ctrd
+}
+
+const HOW_TO_START = 'start it with `eval "$(scripts/testbed.sh --ctrd)"` (see README)';
+
+function answers(url: string): boolean {
+  const r = spawnSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '3', url], {
+    encoding: 'utf8',
+  });
+  return r.status === 0 && /^(200|401)$/.test(r.stdout.trim());
+}
+
+function daemonAnswers(host?: string): boolean {
+  const args = host ? ['-H', host, 'info'] : ['info'];
+  return spawnSync('docker', args, { stdio: 'ignore', timeout: 15_000 }).status === 0;
+}
+
+let cached: { bed?: Testbed; missing?: string } | undefined;
+
+export function probeTestbed(): { bed?: Testbed; missing?: string } {
+  if (cached) return cached;
+  const registry = process.env.LAYERWISE_REGISTRY ?? 'localhost:5000';
+  const bed: Testbed = {
+    registry,
+    authRegistry: process.env.LAYERWISE_AUTH_REGISTRY ?? 'localhost:5001',
+    noDeleteRegistry: process.env.LAYERWISE_NODELETE_REGISTRY ?? 'localhost:5002',
+    baseImage: process.env.LAYERWISE_BASE_IMAGE ?? `${registry}/layerwise-test/busybox:1`,
+    ctrdHost: process.env.LAYERWISE_CTRD_HOST,
+  };
+  const missing: string[] = [];
+  if (!daemonAnswers()) missing.push('the Docker daemon does not answer `docker info`');
+  else if (spawnSync('docker', ['buildx', 'version'], { stdio: 'ignore' }).status !== 0) missing.push('docker buildx is missing');
+  for (const r of [bed.registry, bed.authRegistry, bed.noDeleteRegistry]) {
+    if (!answers(`http://${r}/v2/`)) missing.push(`no registry answers on ${r}`);
+  }
+  if (bed.ctrdHost && !daemonAnswers(bed.ctrdHost)) bed.ctrdHost = undefined;
+  cached = missing.length ? { missing: missing.join('; ') } : { bed };
+  return cached;
+}
+
+/**
+ * `describe` for suites that need the test bed. With CI=true a missing bed fails every test in the suite
+ * with the reason and how to start it; without CI it skips, saying why.
+ */
+export function describeWithTestbed(name: string, fn: (bed: () => Testbed) => void): void {
+  const { bed, missing } = probeTestbed();
+  if (bed) {
+    describe(name, () => fn(() => bed));
+    return;
+  }
+  if (process.env.CI === 'true') {
+    describe(name, () => {
+      test('test bed is available', () => {
+        throw new Error(`Test bed missing: ${missing}. ${HOW_TO_START}.`);
+      });
+    });
+    return;
+  }
+  console.warn(`Skipping "${name}": ${missing}. ${HOW_TO_START}.`);
+  describe.skip(name, () => fn(() => bed as unknown as Testbed));
+}
+
+/** Runs docker with the given args; throws with stderr on failure. */
+export function docker(args: string[], opts: { host?: string; input?: string } = {}): string {
+  const full = opts.host ? ['-H', opts.host, ...args] : args;
+  try {
+    return execFileSync('docker', full, { encoding: 'utf8', input: opts.input, maxBuffer: 64 << 20, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`docker ${full.join(' ')} failed: ${e.stderr ?? e.message}`);
+  }
+}
+
+/** A name unique to this test run, for image repositories and tags. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}`;
+}

@@ -1,0 +1,29 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['scripts/**/*.mjs', '*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Pure modules take and return plain data: nothing from the runner, the daemon, the disk or processes.
+    files: ['src/dockerfile/**', 'src/cache/**', 'src/compare/**', 'src/budget/**', 'src/report/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@actions/*', 'dockerode', 'fs', 'node:fs', 'fs/*', 'node:fs/*', 'child_process', 'node:child_process'],
+            message: 'Pure modules take and return plain data; put I/O in an adapter.' },
+        ],
+      }],
+    },
+  },
+);

@@ -1,0 +1,50 @@
+// Builds dist/index.js (the action) and dist/cli.js (the CLI) with esbuild.
+// `--check` builds into a temp dir and fails when dist/ differs: dist/ is committed, so it must be fresh.
+import { build } from 'esbuild';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const check = process.argv.includes('--check');
+const outdir = check ? mkdtempSync(join(tmpdir(), 'layerwise-dist-')) : 'dist';
+
+await build({
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  outdir,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  // @actions/cache compares error class names: keep them.
+  keepNames: true,
+  minify: false,
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Native addons are optional in ssh2 (behind try/catch): leave them out of the bundle.
+  external: ['cpu-features', '*.node'],
+  // Bundled CommonJS code (dockerode, tar-stream deps) calls require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __lwCreateRequire } from 'node:module'; const require = __lwCreateRequire(import.meta.url);",
+  },
+});
+
+const cliPath = join(outdir, 'cli.js');
+const cli = readFileSync(cliPath, 'utf8');
+if (!cli.startsWith('#!')) {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(cliPath, `#!/usr/bin/env node\n${cli}`);
+}
+chmodSync(cliPath, 0o755);
+
+if (check) {
+  const stale = readdirSync(outdir).filter(
+    (f) => !existsSync(join('dist', f)) || !readFileSync(join('dist', f)).equals(readFileSync(join(outdir, f))),
+  );
+  rmSync(outdir, { recursive: true, force: true });
+  if (stale.length > 0) {
+    console.error(`dist/ is stale (${stale.join(', ')}): run \`npm run bundle\` and commit dist/.`);
+    process.exit(1);
+  }
+  console.log('dist/ is up to date');
+}

@@ -1,0 +1,45 @@
+/** What one `docker buildx build` did, step by step, read from its progress output. */
+export interface BuildStep {
+  stage: string;
+  /** Cleaned instruction, e.g. `RUN apt-get update`. */
+  instruction: string;
+  line?: number;
+  cached: boolean;
+  seconds: number;
+  error?: string;
+}
+
+export interface StageBuild {
+  name: string;
+  steps: number;
+  cachedSteps: number;
+  seconds: number;
+  /** Cache ref written for this stage (absent when nothing was pushed). */
+  cacheRef?: string;
+  pushed: boolean;
+  cacheFrom: string[];
+  stepDetails: BuildStep[];
+}
+
+export interface CacheSourceStatus {
+  ref: string;
+  status: 'imported' | 'missing' | 'error';
+  detail?: string;
+}
+
+export interface BuildRecord {
+  stages: StageBuild[];
+  cacheSources: CacheSourceStatus[];
+  /** Dockerfile steps only (internal vertices and FROM excluded). */
+  totalSteps: number;
+  cachedSteps: number;
+  cacheHitRatio: number;
+  seconds: number;
+  mode: 'inline' | 'registry';
+  imageId?: string;
+  digest?: string;
+  /** Non-fatal problems: cache push denied, registry down, … */
+  warnings: string[];
+  /** Set when the build was skipped because its inputs did not change. */
+  upToDate?: { key: string; ref: string; secondsSaved?: number };
+}

@@ -1,0 +1,34 @@
+// CLI command dispatch: `layerwise <command> [flags]`. Each command lives in its own file beside this one.
+import { InputError } from '../config/errors.js';
+import type { Command, CliIO } from './types.js';
+
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+};
+
+function usage(): string {
+  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return ['usage: layerwise <command> [flags]', '', 'commands:', ...rows, '', 'Run `layerwise <command> --help` for its flags.'].join('\n');
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`layerwise: unknown command '${name}' (expected one of: ${Object.keys(commands).join(', ')})`);
+    return 2;
+  }
+  try {
+    return await (await command.load())(rest, io);
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.err(err.message);
+      return 2;
+    }
+    io.err(`layerwise ${name}: ${(err as Error).message}`);
+    return 2;
+  }
+}
