@@ -59,9 +59,12 @@ export interface Config {
   budgetFile?: string;
   topFiles: number;
   githubToken?: string;
+  /** Post the sticky PR comment (the job summary is always written). */
+  comment: boolean;
   commentAuthor: string;
   /** Build a fork's head under pull_request_target only when the user opts in. */
   allowUntrustedBuild: boolean;
   skipUnchanged: boolean;
   reportPath: string;
+  prune: { retention: string; dryRun: boolean };
 }
