@@ -113,14 +113,20 @@ start_ctrd_engine() {
   # A second engine with the containerd image store: `docker save` writes OCI layouts there, and the
   # docker driver can export registry caches. Own socket, data root, exec root and bridge. Not
   # `--bridge=none`: a daemon started so deletes the default docker0 bridge and breaks the first engine's RUN
-  # steps. No iptables rules of its own (they would fight the first engine's), so its containers have no
-  # outbound network: tests on it use the local busybox base only.
+  # steps. It manages no iptables rules (they would fight the first engine's); we NAT its bridge ourselves so
+  # RUN steps reach the Debian mirror as on the first engine.
   if ctrd_answers; then return 0; fi
   if ! ip link show lwctrd0 >/dev/null 2>&1; then
     as_root ip link add lwctrd0 type bridge
     as_root ip addr add 172.29.0.1/24 dev lwctrd0
     as_root ip link set lwctrd0 up
   fi
+  as_root sysctl -qw net.ipv4.ip_forward=1
+  as_root iptables -t nat -C POSTROUTING -s 172.29.0.0/24 ! -o lwctrd0 -j MASQUERADE 2>/dev/null ||
+    as_root iptables -t nat -A POSTROUTING -s 172.29.0.0/24 ! -o lwctrd0 -j MASQUERADE
+  as_root iptables -C FORWARD -i lwctrd0 -j ACCEPT 2>/dev/null || as_root iptables -I FORWARD -i lwctrd0 -j ACCEPT
+  as_root iptables -C FORWARD -o lwctrd0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT 2>/dev/null ||
+    as_root iptables -I FORWARD -o lwctrd0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
   local root=$BED/ctrd
   mkdir -p "$root" "$(dirname "$CTRD_SOCK")"
   if pid_alive "$root/docker.pid"; then log "containerd-store dockerd is running; waiting"; else
