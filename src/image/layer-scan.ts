@@ -1,0 +1,206 @@
+// One layer blob → per-file metadata, streaming: the bytes pass through once (decompress → sha256 → tar
+// headers) and are never held; only path, kind and size of each entry are kept.
+import { createHash } from 'node:crypto';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import tar from 'tar-stream';
+import { GzipSizeEstimator } from './gzip-estimate.js';
+import { normaliseEntryPath } from './paths.js';
+
+export type EntryKind = 'file' | 'dir' | 'symlink' | 'hardlink' | 'whiteout' | 'opaque' | 'other';
+
+export interface LayerEntry {
+  /** Normalised path; for a whiteout the path it deletes, for an opaque marker its directory. */
+  path: string;
+  kind: EntryKind;
+  /** Content bytes for regular files (0 for every other kind). */
+  bytes: number;
+  /** Hardlink target (normalised). */
+  target?: string;
+}
+
+export type Compression = 'gzip' | 'zstd' | 'none';
+
+export interface LayerScan {
+  /** sha256 of the uncompressed tar: the DiffID this blob really has. */
+  diffId: string;
+  compression: Compression;
+  /** Bytes as stored in the source (compressed size for compressed blobs). */
+  blobBytes: number;
+  /** Length of the uncompressed tar stream. */
+  tarBytes: number;
+  /** gzip -6 size computed from the tar, when the blob is uncompressed and an estimate was asked for. */
+  gzipBytes?: number;
+  entries: LayerEntry[];
+  /** Entries whose type flag we do not know (GNU sparse, vendor types): counted as regular files. */
+  unusualEntries: number;
+}
+
+export class LayerFormatError extends Error {}
+
+/** Hostile-input guard: a layer with more entries than this is refused rather than exhausting memory. */
+export const MAX_ENTRIES_PER_LAYER = 2_000_000;
+
+const OPAQUE = '.wh..wh..opq';
+const WHITEOUT = '.wh.';
+const AUFS_META = '.wh..wh.'; // .wh..wh.plnk, .wh..wh.aufs: AUFS bookkeeping, not content
+
+export function sniffCompression(head: Uint8Array): Compression | 'json' | 'unknown' {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
+  if (head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar') return 'none';
+  const first = head.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  if (first === 0x7b || first === 0x5b) return 'json';
+  // An empty tar (two zero blocks) has no magic; zero-length blobs are empty layers too.
+  if (head.length === 0 || head.every((b) => b === 0)) return 'none';
+  return 'unknown';
+}
+
+function decompressor(compression: Compression, label: string): Transform | undefined {
+  if (compression === 'gzip') return zlib.createGunzip();
+  if (compression === 'zstd') {
+    const create = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
+    if (!create) {
+      throw new LayerFormatError(
+        `${label}: zstd-compressed layer, but Node ${process.versions.node} cannot decode zstd (needs Node 22.15+ or 24)`,
+      );
+    }
+    return create();
+  }
+  return undefined;
+}
+
+/** Classifies one tar header into a LayerEntry (undefined for the root and AUFS metadata). */
+export function entryFromHeader(header: tar.Header): LayerEntry | undefined {
+  const sparseName = (header.pax as Record<string, string> | null | undefined)?.['GNU.sparse.name'];
+  const path = normaliseEntryPath(sparseName ?? header.name);
+  if (!path) return undefined;
+  const slash = path.lastIndexOf('/');
+  const base = slash < 0 ? path : path.slice(slash + 1);
+  const dir = slash < 0 ? '' : path.slice(0, slash);
+  if (base === OPAQUE) return { path: dir, kind: 'opaque', bytes: 0 };
+  if (base.startsWith(AUFS_META) || path.startsWith(AUFS_META) || path.includes(`/${AUFS_META}`)) return undefined;
+  if (base.startsWith(WHITEOUT) && base.length > WHITEOUT.length) {
+    return { path: dir ? `${dir}/${base.slice(WHITEOUT.length)}` : base.slice(WHITEOUT.length), kind: 'whiteout', bytes: 0 };
+  }
+  switch (header.type as string | null) {
+    case 'file':
+    case 'contiguous-file':
+      return { path, kind: 'file', bytes: header.size ?? 0 };
+    case 'directory':
+      return { path, kind: 'dir', bytes: 0 };
+    case 'symlink':
+      return { path, kind: 'symlink', bytes: 0 };
+    case 'link': {
+      const target = normaliseEntryPath(header.linkname ?? '');
+      return target ? { path, kind: 'hardlink', bytes: 0, target } : { path, kind: 'other', bytes: 0 };
+    }
+    case 'character-device':
+    case 'block-device':
+    case 'fifo':
+      return { path, kind: 'other', bytes: 0 };
+    default:
+      // POSIX: an unknown type flag is read as a regular file. GNU sparse ('S') lands here; we count the bytes
+      // the tar actually stores, never the claimed logical size (a sparse header can claim terabytes).
+      return { path, kind: 'file', bytes: header.size ?? 0 };
+  }
+}
+
+/** Reads the first bytes of an async iterator without losing them: returns them and an iterable of the rest. */
+export async function peek(
+  source: AsyncIterable<Uint8Array>,
+  bytes: number,
+): Promise<{ head: Uint8Array; all: AsyncIterable<Uint8Array> }> {
+  const it = source[Symbol.asyncIterator]();
+  const buffered: Uint8Array[] = [];
+  let have = 0;
+  let done = false;
+  while (have < bytes) {
+    const next = await it.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    buffered.push(next.value);
+    have += next.value.byteLength;
+  }
+  const head = Buffer.concat(buffered).subarray(0, bytes);
+  async function* all(): AsyncGenerator<Uint8Array> {
+    yield* buffered;
+    if (done) return;
+    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+  }
+  return { head, all: all() };
+}
+
+/**
+ * Scans one layer blob (gzip, zstd or plain tar, sniffed from its first bytes). `label` names the blob in errors.
+ * Throws LayerFormatError for a blob that is not a layer, an undecodable one, or a truncated stream.
+ */
+export async function scanLayerBlob(
+  blob: AsyncIterable<Uint8Array>,
+  opts: { label: string; estimateGzip?: boolean },
+): Promise<LayerScan> {
+  const { head, all } = await peek(blob, 512);
+  const kind = sniffCompression(head);
+  if (kind === 'json' || kind === 'unknown') throw new LayerFormatError(`${opts.label}: not a layer (neither tar, gzip nor zstd)`);
+  const compression: Compression = kind;
+  const hash = createHash('sha256');
+  const estimator = compression === 'none' && opts.estimateGzip ? new GzipSizeEstimator() : undefined;
+  let blobBytes = 0;
+  let tarBytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      blobBytes += chunk.byteLength;
+      cb(null, chunk);
+    },
+  });
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      tarBytes += chunk.byteLength;
+      hash.update(chunk);
+      if (!estimator) return cb(null, chunk);
+      estimator.write(chunk).then(() => cb(null, chunk), cb);
+    },
+  });
+  const entries: LayerEntry[] = [];
+  let unusualEntries = 0;
+  // allowUnknownFormat: old v7 tars have no ustar magic; the option exists in tar-stream but not in its types.
+  const extract = tar.extract({ allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
+  extract.on('entry', (header, stream, next) => {
+    const entry = entryFromHeader(header);
+    if (entry) {
+      if (entries.length >= MAX_ENTRIES_PER_LAYER) {
+        extract.destroy(new LayerFormatError(`${opts.label}: more than ${MAX_ENTRIES_PER_LAYER} entries in one layer`));
+        return;
+      }
+      if (entry.kind === 'file' && header.type !== 'file' && header.type !== 'contiguous-file') unusualEntries++;
+      entries.push(entry);
+    }
+    // The entry stream is destroyed with the extractor's error on truncation; the pipeline reports it.
+    stream.on('error', () => undefined);
+    stream.on('end', () => next());
+    stream.resume();
+  });
+  const stages: NodeJS.ReadWriteStream[] = [counter];
+  const decode = decompressor(compression, opts.label);
+  if (decode) stages.push(decode);
+  stages.push(tap);
+  try {
+    await pipeline([Readable.from(all, { objectMode: false }), ...stages, extract as unknown as NodeJS.WritableStream]);
+  } catch (err) {
+    throw describeFailure(err as Error, opts.label, compression);
+  }
+  const gzipBytes = estimator ? await estimator.end() : undefined;
+  return { diffId: `sha256:${hash.digest('hex')}`, compression, blobBytes, tarBytes, gzipBytes, entries, unusualEntries };
+}
+
+function describeFailure(err: Error, label: string, compression: Compression): Error {
+  if (err instanceof LayerFormatError) return err;
+  const msg = err.message;
+  if (/Unexpected end of data|unexpected end of file|premature close/i.test(msg)) {
+    return new LayerFormatError(`${label}: truncated layer (${compression === 'none' ? 'tar' : compression} stream ended early)`);
+  }
+  return new LayerFormatError(`${label}: unreadable layer: ${msg}`);
+}
