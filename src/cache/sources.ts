@@ -1,0 +1,51 @@
+// Cache sources for one stage build: the refs of the stage and of every stage it depends on
+// (transitively), for each read scope. Inline caches are min-mode — a stage's image only carries its own
+// layers — so a `COPY --from=deps` step needs deps' ref too. Pure.
+import type { Stage, StageGraph } from '../dockerfile/types.js';
+import { cacheRef } from './refs.js';
+
+/** The tag name of a stage's cache: its `AS` name, or `stage-<index>` like BuildKit's progress output. */
+export function cacheStageName(stage: Stage): string {
+  return stage.named ? stage.name : `stage-${stage.index}`;
+}
+
+function stageByName(graph: StageGraph, name: string): Stage | undefined {
+  return graph.stages.find((s) => s.name === name);
+}
+
+/** The stage and all stages it needs, the stage first, then its dependencies nearest first. */
+export function stageWithDependencies(graph: StageGraph, name: string): Stage[] {
+  const out: Stage[] = [];
+  const seen = new Set<string>();
+  const queue = [name];
+  while (queue.length) {
+    const next = queue.shift() as string;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const stage = stageByName(graph, next);
+    if (!stage) continue;
+    out.push(stage);
+    queue.push(...stage.dependsOn);
+  }
+  return out;
+}
+
+/**
+ * Candidate `--cache-from` refs for building `stageName`, scope-major (every stage's own-scope ref before
+ * any fallback) so that, after missing refs are dropped, a cap keeps the most specific ones. Only stages
+ * that have a cache of their own are listed (`cached` says which).
+ */
+export function candidateCacheRefs(
+  graph: StageGraph,
+  stageName: string,
+  repo: string,
+  readScopes: string[],
+  cached: (stage: Stage) => boolean = () => true,
+): string[] {
+  const stages = stageWithDependencies(graph, stageName).filter(cached);
+  const refs: string[] = [];
+  for (const scope of readScopes) {
+    for (const stage of stages) refs.push(cacheRef(repo, cacheStageName(stage), scope));
+  }
+  return [...new Set(refs)];
+}
