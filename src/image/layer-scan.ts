@@ -42,6 +42,9 @@ export class LayerFormatError extends Error {}
 /** Hostile-input guard: a layer with more entries than this is refused rather than exhausting memory. */
 export const MAX_ENTRIES_PER_LAYER = 2_000_000;
 
+/** Linux PATH_MAX: no container runtime can unpack a longer name, and it bounds recursion depth later. */
+export const PATH_MAX = 4096;
+
 const OPAQUE = '.wh..wh..opq';
 const WHITEOUT = '.wh.';
 const AUFS_META = '.wh..wh.'; // .wh..wh.plnk, .wh..wh.aufs: AUFS bookkeeping, not content
@@ -173,6 +176,10 @@ export async function scanLayerBlob(
     if (entry) {
       if (entries.length >= MAX_ENTRIES_PER_LAYER) {
         extract.destroy(new LayerFormatError(`${opts.label}: more than ${MAX_ENTRIES_PER_LAYER} entries in one layer`));
+        return;
+      }
+      if (entry.path.length > PATH_MAX) {
+        extract.destroy(new LayerFormatError(`${opts.label}: entry path longer than ${PATH_MAX} bytes (${entry.path.slice(0, 60)}…)`));
         return;
       }
       if (entry.kind === 'file' && header.type !== 'file' && header.type !== 'contiguous-file') unusualEntries++;

@@ -3,6 +3,8 @@ export interface LayerFile {
   path: string;
   bytes: number;
   change: 'added' | 'modified';
+  /** For a modified file: its size in the layer below. */
+  previousBytes?: number;
 }
 
 export interface LayerAnalysis {
