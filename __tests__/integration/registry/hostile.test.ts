@@ -1,0 +1,54 @@
+// A lying registry (real local HTTP server): content that does not match its digest, oversized manifests,
+// redirect loops. The client must refuse each with a RegistryError instead of passing bad bytes on.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RegistryClient } from '../../../src/registry/client.js';
+import { DigestMismatchError, RegistryError } from '../../../src/registry/errors.js';
+
+const WANT = `sha256:${'0'.repeat(64)}`;
+
+describe('a registry that lies', () => {
+  let server: Server;
+  let host: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const url = req.url ?? '';
+      if (url.includes('/blobs/')) return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end('not what you asked for');
+      if (url.includes('/manifests/huge')) {
+        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
+        res.end(Buffer.alloc(5 << 20, 0x20));
+        return;
+      }
+      if (url.includes('/manifests/loop')) return void res.writeHead(302, { location: url }).end();
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end('{"schemaVersion":2}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => server.close());
+  const client = new RegistryClient({ env: { DOCKER_CONFIG: '/nonexistent' } });
+
+  test('a blob stream whose bytes do not hash to the digest errors at its end', async () => {
+    const stream = await client.getBlob(`${host}/a/b`, WANT);
+    const consume = async () => {
+      for await (const _chunk of stream) void _chunk;
+    };
+    await expect(consume()).rejects.toBeInstanceOf(DigestMismatchError);
+  });
+
+  test('a JSON blob and a manifest by digest are checked too', async () => {
+    await expect(client.getJsonBlob(`${host}/a/b`, WANT)).rejects.toBeInstanceOf(DigestMismatchError);
+    await expect(client.getManifest(`${host}/a/b@${WANT}`)).rejects.toThrow(/has digest sha256:[0-9a-f]{64}, expected sha256:0{64}/);
+  });
+
+  test('a manifest over 4 MiB is refused; a redirect loop ends', async () => {
+    await expect(client.getManifest(`${host}/a/b:huge`)).rejects.toThrow(/over the 4194304-byte limit/);
+    const err = await client.getManifest(`${host}/a/b:loop`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as Error).message).toContain('more than 5 redirects');
+  });
+
+  test('a malformed digest is refused before any request', async () => {
+    await expect(client.getBlob(`${host}/a/b`, 'sha256:../../etc')).rejects.toThrow("'sha256:../../etc' is not a sha256 digest");
+  });
+});
