@@ -1,0 +1,183 @@
+// A local GitHub Actions cache service (v2) for tests, so @actions/cache runs unmodified: the Twirp JSON service
+// `github.actions.results.api.v1.CacheService` under ACTIONS_RESULTS_URL (what @actions/cache 6 calls) plus
+// Azurite as the blob store, handing out SAS URLs the Azure SDK uploads to and downloads from.
+// Matching follows GitHub's rules: exact key first, then each restore key as a prefix, newest entry first, within
+// the cache version (paths + compression) and the scopes this run may read.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import {
+  BlobSASPermissions,
+  BlobServiceClient,
+  StorageSharedKeyCredential,
+  generateBlobSASQueryParameters,
+} from '@azure/storage-blob';
+
+const require = createRequire(import.meta.url);
+
+// Azurite's well-known development account (public, documented by Microsoft).
+const ACCOUNT = 'devstoreaccount1';
+const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const CONTAINER = 'actions-cache';
+const SERVICE = '/twirp/github.actions.results.api.v1.CacheService/';
+
+export interface CacheEntry {
+  id: number;
+  key: string;
+  version: string;
+  scope: string;
+  blob: string;
+  sizeBytes?: number;
+  finalized: boolean;
+  createdAt: number;
+}
+
+export interface CacheServiceState {
+  entries: CacheEntry[];
+  /** The ref this run writes to, e.g. `refs/heads/main`, `refs/pull/7/merge`. */
+  writeScope: string;
+  /** Refs this run may restore from (its own, the base branch, the default branch — as GitHub allows). */
+  readScopes: string[];
+  /** Answer every Twirp call with this HTTP status (e.g. 403 for a token without cache access). */
+  failWith?: number;
+  calls: string[];
+}
+
+export interface CacheService {
+  /** ACTIONS_RESULTS_URL. */
+  url: string;
+  blobUrl: string;
+  state: CacheServiceState;
+  /** Environment @actions/cache needs to use this service (v2, results URL, a runtime token). */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server, port = 0): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  const port = await listen(s);
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function startAzurite(dir: string): Promise<{ child: ChildProcess; url: string; out: () => string }> {
+  const bin = join(require.resolve('azurite/package.json'), '..', 'dist', 'src', 'blob', 'main.js');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    let out = '';
+    const child = spawn(
+      process.execPath,
+      [bin, '--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', dir, '--disableTelemetry', '--skipApiVersionCheck', '--loose'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && child.exitCode === null && !/successfully listens/.test(out)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (/successfully listens/.test(out)) return { child, url: `http://127.0.0.1:${port}/${ACCOUNT}`, out: () => out };
+    child.kill('SIGKILL');
+    if (!/EADDRINUSE/.test(out)) throw new Error(`Azurite did not start:\n${out.slice(-2000)}`);
+  }
+  throw new Error('Azurite did not start: no free port after 3 attempts');
+}
+
+function twirpError(res: ServerResponse, status: number, code: string, msg: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ code, msg }));
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+}
+
+/** Starts Azurite and the Twirp cache service. Once per suite; `close()` in afterAll. */
+export async function startCacheService(): Promise<CacheService> {
+  const dir = mkdtempSync(join(tmpdir(), 'layerwise-azurite-'));
+  const azurite = await startAzurite(dir);
+  const credential = new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY);
+  const blobService = new BlobServiceClient(azurite.url, credential);
+  await blobService.getContainerClient(CONTAINER).createIfNotExists();
+
+  const state: CacheServiceState = { entries: [], writeScope: 'refs/heads/main', readScopes: ['refs/heads/main'], calls: [] };
+  let nextId = 1;
+  const sasUrl = (blob: string, perms: string): string => {
+    const sas = generateBlobSASQueryParameters(
+      { containerName: CONTAINER, blobName: blob, permissions: BlobSASPermissions.parse(perms), expiresOn: new Date(Date.now() + 3_600_000) },
+      credential,
+    ).toString();
+    return `${azurite.url}/${CONTAINER}/${blob}?${sas}`;
+  };
+
+  const server = createServer(async (req, res) => {
+    const method = (req.url ?? '').startsWith(SERVICE) ? (req.url ?? '').slice(SERVICE.length) : '';
+    state.calls.push(method || (req.url ?? ''));
+    if (req.method !== 'POST' || !method) return twirpError(res, 404, 'bad_route', `no handler for ${req.method} ${req.url}`);
+    if (!/^Bearer .+/.test(req.headers.authorization ?? '')) return twirpError(res, 401, 'unauthenticated', 'missing bearer token');
+    if (state.failWith) return twirpError(res, state.failWith, 'permission_denied', 'cache access denied by the test');
+    const body = await readJson(req);
+    const key = String(body.key ?? '');
+    const version = String(body.version ?? '');
+    const ok = (payload: Record<string, unknown>): void => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(payload));
+    };
+    if (method === 'CreateCacheEntry') {
+      // Keys are immutable per scope and version, as on GitHub.
+      const taken = state.entries.some((e) => e.key === key && e.version === version && e.scope === state.writeScope);
+      if (taken) return ok({ ok: false, message: `cache entry ${key} already exists` });
+      const entry: CacheEntry = {
+        id: nextId++, key, version, scope: state.writeScope, blob: `entry-${Date.now()}-${nextId}`, finalized: false, createdAt: Date.now(),
+      };
+      state.entries.push(entry);
+      return ok({ ok: true, signed_upload_url: sasUrl(entry.blob, 'cw') });
+    }
+    if (method === 'FinalizeCacheEntryUpload') {
+      const entry = state.entries.find((e) => e.key === key && e.version === version && e.scope === state.writeScope && !e.finalized);
+      if (!entry) return ok({ ok: false, message: `no pending upload for ${key}` });
+      entry.finalized = true;
+      entry.sizeBytes = Number(body.size_bytes ?? 0);
+      entry.createdAt = Date.now();
+      return ok({ ok: true, entry_id: String(entry.id) });
+    }
+    if (method === 'GetCacheEntryDownloadURL') {
+      const visible = state.entries
+        .filter((e) => e.finalized && e.version === version && state.readScopes.includes(e.scope))
+        .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+      const restoreKeys = Array.isArray(body.restore_keys) ? body.restore_keys.map(String) : [];
+      const hit = visible.find((e) => e.key === key) ?? restoreKeys.map((p) => visible.find((e) => e.key.startsWith(p))).find(Boolean);
+      if (!hit) return ok({ ok: false });
+      return ok({ ok: true, signed_download_url: sasUrl(hit.blob, 'r'), matched_key: hit.key });
+    }
+    return twirpError(res, 404, 'bad_route', `unknown method ${method}`);
+  });
+  const port = await listen(server);
+  const url = `http://127.0.0.1:${port}/`;
+  return {
+    url,
+    blobUrl: azurite.url,
+    state,
+    env: { ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RESULTS_URL: url, ACTIONS_RUNTIME_TOKEN: 'test-runtime-token' },
+    close: async () => {
+      await new Promise((r) => server.close(r));
+      azurite.child.kill('SIGTERM');
+      await new Promise((r) => (azurite.child.exitCode !== null ? r(null) : azurite.child.once('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
