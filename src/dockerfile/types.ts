@@ -8,16 +8,34 @@ export interface Instruction {
 
 export type StageBase = { kind: 'image'; ref: string } | { kind: 'stage'; name: string } | { kind: 'scratch' };
 
+/** Why a stage needs something: its FROM, a COPY --from, a RUN --mount from=, or a parent's ONBUILD trigger. */
+export interface StageUse {
+  via: 'from' | 'copy' | 'mount' | 'onbuild';
+  /** Set when the source is a stage (its `name`), else `image` is. */
+  stage?: string;
+  image?: string;
+  line: number;
+}
+
 export interface Stage {
-  /** Lower-cased `AS` name; unnamed stages use their index as name ("0", "1", …). */
+  /**
+   * Lower-cased `AS` name; unnamed stages use their index as name ("0", "1", …). An earlier definition of
+   * a duplicated name also uses its index: BuildKit's `--target` and `--from` reach only the last one.
+   */
   name: string;
+  /** True when `docker build --target <name>` builds this stage (unnamed and shadowed stages: false). */
   named: boolean;
+  /** The `AS` name as written in the file (lower-cased), also for shadowed duplicates. */
+  declaredName?: string;
   index: number;
   line: number;
   base: StageBase;
   platform?: string;
   /** Names of the stages this one needs (FROM, COPY --from, RUN --mount from=), deduplicated. */
   dependsOn: string[];
+  /** Every stage and external image this stage reads from, with the line that says so. */
+  uses: StageUse[];
+  /** The stage's instructions, FROM first, ONBUILD lines included (keyword ONBUILD). */
   instructions: Instruction[];
 }
 
@@ -29,4 +47,6 @@ export interface StageGraph {
   needed: string[];
   skipped: string[];
   warnings: string[];
+  /** Target platform the graph was resolved for (TARGETPLATFORM), e.g. linux/amd64. */
+  platform: string;
 }
