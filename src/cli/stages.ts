@@ -1,0 +1,113 @@
+// `layerwise stages`: print the Dockerfile's stage graph — what the target needs, in build order.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { InputError } from '../config/errors.js';
+import { boolFlag, listFlag, parseFlags, parseKeyValues, stringFlag } from '../config/flags.js';
+import { buildStageGraph, buildableStages } from '../dockerfile/graph.js';
+import type { Stage, StageBase, StageGraph } from '../dockerfile/types.js';
+import type { Command } from './types.js';
+
+const HELP = `usage: layerwise stages [--file F] [--target T] [--build-arg K=V …] [--platform P] [--json]
+
+Reads the Dockerfile's stages the way BuildKit does and prints the stages the target needs, in build order.
+
+  -f, --file F        Dockerfile (default ./Dockerfile)
+      --target T      stage to build (default the last stage)
+      --build-arg K=V global ARG value used in FROM lines (repeatable)
+      --platform P    target platform for TARGETOS/TARGETARCH/… (default linux/<host arch>)
+      --json          {"target","needed","skipped","stages":[{"name","index","line","base","dependsOn"}]}
+                      Unnamed stages are named by their index ("0", "1", …). "base" is
+                      {"kind":"image","ref":"golang:1.22"}, {"kind":"stage","name":"build"} or {"kind":"scratch"},
+                      with ARGs already substituted. Warnings go to stderr.`;
+
+export interface StagesOptions {
+  file: string;
+  target?: string;
+  buildArgs: Record<string, string>;
+  platform?: string;
+  json: boolean;
+}
+
+export function parseStagesFlags(argv: string[]): StagesOptions | 'help' {
+  const flags = parseFlags('stages', argv, {
+    file: { type: 'string', short: 'f' },
+    target: { type: 'string' },
+    'build-arg': { type: 'string', multiple: true },
+    platform: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (boolFlag(flags, 'help')) return 'help';
+  if (flags.positionals.length) throw new InputError(`layerwise stages: unexpected argument '${flags.positionals[0]}' (expected flags only; the Dockerfile goes in --file)`);
+  const target = stringFlag(flags, 'target');
+  if (target === '') throw new InputError('layerwise stages: --target is empty (expected a stage name)');
+  return {
+    file: stringFlag(flags, 'file') ?? 'Dockerfile',
+    target,
+    buildArgs: parseKeyValues(listFlag(flags, 'build-arg'), 'layerwise stages --build-arg'),
+    platform: stringFlag(flags, 'platform'),
+    json: boolFlag(flags, 'json'),
+  };
+}
+
+export const stagesCommand: Command = async (argv, io) => {
+  const opts = parseStagesFlags(argv);
+  if (opts === 'help') {
+    io.out(HELP);
+    return 0;
+  }
+  const path = isAbsolute(opts.file) ? opts.file : resolve(io.cwd, opts.file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new InputError(`layerwise stages: cannot read --file ${opts.file} (${code}; expected a readable Dockerfile)`);
+  }
+  const graph = buildStageGraph(text, { file: opts.file, target: opts.target, buildArgs: opts.buildArgs, platform: opts.platform });
+  for (const w of graph.warnings) io.err(`warning: ${w}`);
+  io.out(opts.json ? JSON.stringify(graphJson(graph), null, 2) : renderTree(graph));
+  return 0;
+};
+
+/** The `--json` shape: exactly target, needed, skipped and per stage name, index, line, base, dependsOn. */
+export function graphJson(graph: StageGraph): object {
+  return {
+    target: graph.target,
+    needed: graph.needed,
+    skipped: graph.skipped,
+    stages: graph.stages.map((s) => ({ name: s.name, index: s.index, line: s.line, base: s.base, dependsOn: s.dependsOn })),
+  };
+}
+
+function describeBase(base: StageBase): string {
+  if (base.kind === 'stage') return `FROM ${base.name}`;
+  return base.kind === 'scratch' ? 'FROM scratch' : `FROM ${base.ref}`;
+}
+
+/** Human output: the target's dependency tree, then the build order and what is skipped. */
+export function renderTree(graph: StageGraph): string {
+  const byName = new Map(graph.stages.map((s) => [s.name, s]));
+  const label = (s: Stage): string => (s.named ? s.name : `stage ${s.index} (unnamed)`);
+  const lines = [`${graph.file}: target ${label(byName.get(graph.target) as Stage)} · ${graph.platform} · ${graph.needed.length} of ${graph.stages.length} stages needed`, ''];
+  const shown = new Set<string>();
+  const walk = (s: Stage, prefix: string, childPrefix: string, why: string): void => {
+    const repeat = shown.has(s.name);
+    shown.add(s.name);
+    lines.push(`${prefix}${label(s)}  line ${s.line}  ${describeBase(s.base)}${why}${repeat && s.dependsOn.length ? '  (see above)' : ''}`);
+    if (repeat) return;
+    s.dependsOn.forEach((dep, i) => {
+      const last = i === s.dependsOn.length - 1;
+      const use = s.uses.find((u) => u.stage === dep);
+      const via = use && use.via !== 'from' ? `  ← ${use.via === 'copy' ? 'COPY --from' : use.via === 'mount' ? 'RUN --mount' : 'ONBUILD'} line ${use.line}` : '';
+      walk(byName.get(dep) as Stage, childPrefix + (last ? '└─ ' : '├─ '), childPrefix + (last ? '   ' : '│  '), via);
+    });
+  };
+  walk(byName.get(graph.target) as Stage, '', '', '');
+  lines.push('', `build order: ${graph.needed.map((n) => label(byName.get(n) as Stage)).join(' → ')}`);
+  const built = buildableStages(graph).map((s) => s.name);
+  const covered = graph.needed.filter((n) => !built.includes(n));
+  if (covered.length) lines.push(`not targetable (built inside the stages that use them): ${covered.map((n) => label(byName.get(n) as Stage)).join(', ')}`);
+  if (graph.skipped.length) lines.push(`skipped: ${graph.skipped.map((n) => `${label(byName.get(n) as Stage)} (line ${(byName.get(n) as Stage).line})`).join(', ')}`);
+  return lines.join('\n');
+}
