@@ -4,6 +4,8 @@ export interface BuildStep {
   /** Cleaned instruction, e.g. `RUN apt-get update`. */
   instruction: string;
   line?: number;
+  /** Position in its stage as BuildKit counts it (`[deps 2/4]` → 2; FROM is 1). */
+  index?: number;
   cached: boolean;
   seconds: number;
   error?: string;
@@ -40,6 +42,14 @@ export interface BuildRecord {
   digest?: string;
   /** Non-fatal problems: cache push denied, registry down, … */
   warnings: string[];
+  /** Cache repository used (absent when caching was off). */
+  cacheRepo?: string;
+  /** Scopes read and written, and why (the report explains a missing cache write with it). */
+  cachePolicy?: { readScopes: string[]; writeScope?: string; reason: string };
+  /** Each `docker buildx build` run: what it built and how long it took. */
+  invocations?: { kind: 'stage' | 'image'; stage: string; target?: string; seconds: number; cacheFrom: number; writes?: string }[];
+  /** Bytes sent as build context (files not excluded by .dockerignore). */
+  context?: { bytes: number; files: number; largest: { path: string; bytes: number }[]; warning?: string };
   /** Set when the build was skipped because its inputs did not change. */
   upToDate?: { key: string; ref: string; secondsSaved?: number };
 }

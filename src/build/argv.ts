@@ -1,0 +1,53 @@
+// `docker buildx build` arguments for one planned build. Every build of a run gets the same Dockerfile,
+// context, build args, secrets, platforms and builder, so their caches line up. Pure.
+import type { BuildConfig } from '../config/types.js';
+import type { PlannedBuild } from './plan.js';
+
+export interface ArgvOptions {
+  build: BuildConfig;
+  progress: 'rawjson' | 'plain';
+  metadataFile: string;
+  /** Existing refs, pinned by digest (`repo:tag@sha256:…`), already capped. */
+  cacheFrom: string[];
+}
+
+export function buildxArgv(planned: PlannedBuild, opts: ArgvOptions): string[] {
+  const { build } = opts;
+  const args = ['buildx', 'build'];
+  if (build.builder) args.push('--builder', build.builder);
+  args.push('--file', build.dockerfile, `--progress=${opts.progress}`, '--metadata-file', opts.metadataFile);
+  if (planned.target) args.push('--target', planned.target);
+  for (const [k, v] of Object.entries(build.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+  for (const secret of build.secrets) args.push('--secret', secret);
+  if (build.platforms.length) args.push('--platform', build.platforms.join(','));
+  if (planned.noCache === 'all') args.push('--no-cache');
+  else if (planned.noCache !== 'none') args.push('--no-cache-filter', planned.noCache.filter);
+  for (const ref of opts.cacheFrom) args.push('--cache-from', `type=registry,ref=${ref}`);
+  if (planned.registryCacheTo) {
+    // ignore-error: a cache that cannot be written must never fail the build (we report it instead).
+    args.push('--cache-to', `type=registry,ref=${planned.registryCacheTo},mode=max,ignore-error=true`);
+  }
+  for (const [k, v] of Object.entries(planned.labels)) args.push('--label', `${k}=${v}`);
+  if (planned.provenance === false) args.push('--provenance=false');
+  const out = planned.output;
+  switch (out.type) {
+    case 'cache-image':
+      args.push('--tag', out.ref, '--cache-to', 'type=inline', '--push');
+      break;
+    case 'cacheonly':
+      args.push('--output', 'type=cacheonly');
+      break;
+    case 'load':
+      for (const t of out.tags) args.push('--tag', t);
+      args.push('--load');
+      break;
+    case 'push':
+    case 'push-and-load':
+      for (const t of out.tags) args.push('--tag', t);
+      args.push('--push');
+      if (out.type === 'push-and-load') args.push('--load');
+      break;
+  }
+  args.push(build.context);
+  return args;
+}

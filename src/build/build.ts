@@ -1,0 +1,127 @@
+// The build step of the pipeline: probe the builder, decide the cache policy, check which cache refs exist,
+// run every planned `docker buildx build`, and fold what they did into one BuildRecord.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decideCachePolicy, type CachePolicy } from '../cache/policy.js';
+import { normaliseCacheRepo } from '../cache/refs.js';
+import type { Config } from '../config/types.js';
+import type { StageGraph } from '../dockerfile/types.js';
+import type { RunContext } from '../github/types.js';
+import { RegistryClient } from '../registry/index.js';
+import { execWithActions, type Exec } from './exec.js';
+import { planBuilds, type ResolvedMode } from './plan.js';
+import { probeBuilder, type BuilderInfo } from './probe.js';
+import { assembleRecord } from './record.js';
+import { failureMessage, runPlannedBuild, type RunOutcome } from './runner.js';
+import { pickSources, resolveCacheSources, type CacheRefChecker } from './sources.js';
+import type { BuildRecord } from './types.js';
+
+export interface BuildWithStageCachesOptions {
+  config: Config;
+  graph: StageGraph;
+  ctx: RunContext;
+  /** Extra labels for the final image. */
+  labels?: Record<string, string>;
+  /** Carried by the final image and the final stage's cache image as `dev.layerwise.content-key`. */
+  contentKey?: string;
+  /** Defaults to @actions/exec. */
+  exec?: Exec;
+  /** Defaults to a RegistryClient using the Docker config found through `env`. */
+  registry?: CacheRefChecker;
+  /** Environment for docker (DOCKER_HOST, DOCKER_CONFIG, …); defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** The readable build log, line by line. */
+  log?: (line: string) => void;
+  /** Non-fatal problems as they happen (they are also in record.warnings). */
+  warn?: (message: string) => void;
+}
+
+/** A build step failed (not a cache problem). Carries what was recorded up to the failure. */
+export class BuildFailedError extends Error {
+  constructor(
+    message: string,
+    readonly record: BuildRecord,
+  ) {
+    super(message);
+    this.name = 'BuildFailedError';
+  }
+}
+
+function resolveMode(config: Config, builder: BuilderInfo, warnings: string[]): ResolvedMode {
+  const wanted = config.cache.mode;
+  if (wanted === 'inline') return 'inline';
+  if (builder.registryCacheExport) return 'registry';
+  if (wanted === 'registry') {
+    warnings.push(
+      `cache mode registry: the ${builder.driver} driver on the classic image store cannot export a registry cache; using inline caches (turn on the containerd image store or use a docker-container/remote builder)`,
+    );
+  }
+  return 'inline';
+}
+
+export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): Promise<BuildRecord & { policy: CachePolicy; builder: BuilderInfo }> {
+  const { config, graph, ctx } = opts;
+  const exec = opts.exec ?? execWithActions;
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? (() => undefined);
+  const warnings: string[] = [...graph.warnings];
+  const warn = (m: string) => {
+    warnings.push(m);
+    opts.warn?.(m);
+  };
+
+  const builder = await probeBuilder(exec, { builder: config.build.builder, env });
+  const modeWarnings: string[] = [];
+  const mode = resolveMode(config, builder, modeWarnings);
+  modeWarnings.forEach(warn);
+  const cacheRepo = config.cache.repo ? normaliseCacheRepo(config.cache.repo, 'cache repository') : undefined;
+  const policy = decideCachePolicy(ctx, config.cache);
+  log(`layerwise: ${builder.driver} driver, buildx ${builder.buildxVersion}, ${mode} cache${cacheRepo ? ` in ${cacheRepo}` : ' (off: no cache repository)'}; ${policy.reason}`);
+
+  const plan = planBuilds({
+    graph,
+    build: config.build,
+    cacheRepo,
+    mode,
+    policy,
+    driver: builder.driver,
+    readOnly: ctx.readOnly,
+    labels: opts.labels ?? {},
+    contentKey: opts.contentKey,
+  });
+  plan.warnings.forEach(warn);
+
+  const registry = opts.registry ?? new RegistryClient({ env, timeoutMs: 10_000, warn });
+  const resolved = await resolveCacheSources(plan.builds.flatMap((b) => b.candidateSources), registry);
+  resolved.warnings.forEach(warn);
+
+  const tmpDir = await mkdtemp(join(tmpdir(), 'layerwise-build-'));
+  const outcomes: RunOutcome[] = [];
+  try {
+    for (const [index, planned] of plan.builds.entries()) {
+      const cacheFrom = pickSources(planned.candidateSources, resolved.pinned, config.cache.maxSources);
+      log(
+        `layerwise: ${planned.kind === 'stage' ? `stage ${planned.stage}` : `image ${planned.target ?? '(last stage)'}`}` +
+          `${planned.writesCacheRef ? ` → cache ${planned.writesCacheRef}` : ''}; ${cacheFrom.length} cache source(s)`,
+      );
+      const outcome = await runPlannedBuild(planned, { exec, env, build: config.build, progress: builder.progress, cacheFrom, tmpDir, log, index });
+      outcomes.push(outcome);
+      const failure = failureMessage(outcome);
+      const record = () => finish(outcomes);
+      if (failure) throw new BuildFailedError(failure, record());
+      // The record words these itself; here they only go to the live log.
+      for (const e of outcome.summary.exportErrors) opts.warn?.(`${planned.writesCacheRef ? `cache push of ${planned.writesCacheRef}` : e.vertex} failed: ${e.error}`);
+    }
+  } finally {
+    await rm(tmpDir, { recursive: true, force: true });
+  }
+  return { ...finish(outcomes), policy, builder };
+
+  function finish(results: RunOutcome[]): BuildRecord {
+    const record = assembleRecord({ graph, mode, results, resolvedSources: resolved.statuses, warnings });
+    // On the containerd store the daemon names an image by its manifest digest, not its config digest.
+    if (builder.containerdStore && record.digest) record.imageId = record.digest;
+    return record;
+  }
+}

@@ -1,0 +1,149 @@
+// Per-build results → one BuildRecord. A step counts once, in the first build that ran it: later builds of
+// the same run find it in the builder's local cache, which says nothing about the registry cache. Pure.
+import type { Stage, StageGraph } from '../dockerfile/types.js';
+import type { BuildRecord, BuildStep, CacheSourceStatus, StageBuild } from './types.js';
+import type { PlannedBuild, ResolvedMode } from './plan.js';
+import { stepKey, type VertexSummary } from './steps.js';
+
+export interface InvocationResult {
+  planned: PlannedBuild;
+  /** Pinned refs passed as `--cache-from`. */
+  cacheFrom: string[];
+  summary: VertexSummary;
+  seconds: number;
+  exitCode: number;
+  metadata?: Record<string, unknown>;
+}
+
+export interface RecordInput {
+  graph: StageGraph;
+  mode: ResolvedMode;
+  results: InvocationResult[];
+  /** Refs checked before the build: found (pinned) or not. */
+  resolvedSources: CacheSourceStatus[];
+  warnings: string[];
+}
+
+/** BuildKit's stage label in progress output → the graph's stage name. */
+export function graphStageName(graph: StageGraph, buildkitStage: string): string {
+  if (buildkitStage === '' && graph.stages.length > 0) return graph.stages[graph.stages.length - 1].name;
+  const unnamed = /^stage-(\d+)$/.exec(buildkitStage);
+  if (unnamed) {
+    const s = graph.stages.find((st) => st.index === Number(unnamed[1]) && !st.named);
+    if (s) return s.name;
+  }
+  return buildkitStage.toLowerCase();
+}
+
+const squash = (t: string) => t.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/** Dockerfile line of a step, matched on its instruction text within the stage (best effort). */
+function lineOf(stage: Stage | undefined, instruction: string): number | undefined {
+  if (!stage) return undefined;
+  const want = squash(instruction);
+  const hit = stage.instructions.find((i) => squash(i.text) === want) ?? stage.instructions.find((i) => want.startsWith(squash(i.text)) || squash(i.text).startsWith(want));
+  return hit?.line;
+}
+
+export function assembleRecord(input: RecordInput): BuildRecord {
+  const { graph, results } = input;
+  const warnings = [...input.warnings];
+  const stagesByName = new Map(graph.stages.map((s) => [s.name, s]));
+  const steps = new Map<string, BuildStep[]>();
+  const firstBuildOf = new Map<string, InvocationResult>();
+  const seen = new Set<string>();
+
+  for (const result of results) {
+    for (const step of result.summary.steps) {
+      const key = stepKey(step);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const stage = graphStageName(graph, step.stage);
+      if (!firstBuildOf.has(stage)) firstBuildOf.set(stage, result);
+      const list = steps.get(stage) ?? [];
+      list.push({
+        stage,
+        instruction: step.platform ? `[${step.platform}] ${step.instruction}` : step.instruction,
+        ...(lineOf(stagesByName.get(stage), step.instruction) !== undefined ? { line: lineOf(stagesByName.get(stage), step.instruction) } : {}),
+        index: step.index,
+        cached: step.cached,
+        seconds: round(step.seconds),
+        ...(step.error ? { error: step.error } : {}),
+      });
+      steps.set(stage, list);
+    }
+    for (const e of result.summary.exportErrors) {
+      warnings.push(`${result.planned.kind === 'stage' ? `stage ${result.planned.stage}` : 'image build'}: ${e.vertex} failed (${e.error}); the build goes on without it`);
+    }
+  }
+
+  const stageNames = [...graph.needed, ...[...steps.keys()].filter((n) => !graph.needed.includes(n))];
+  const stages: StageBuild[] = stageNames.map((name) => {
+    const list = (steps.get(name) ?? []).sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+    const own = results.find((r) => r.planned.stage === name && r.planned.writesCacheRef) ?? firstBuildOf.get(name);
+    const written = results.find((r) => r.planned.stage === name && r.planned.writesCacheRef);
+    const pushed = Boolean(written && written.summary.exportErrors.length === 0 && written.exitCode === 0);
+    return {
+      name,
+      steps: list.length,
+      cachedSteps: list.filter((s) => s.cached).length,
+      seconds: round(list.reduce((sum, s) => sum + s.seconds, 0)),
+      ...(pushed && written?.planned.writesCacheRef ? { cacheRef: written.planned.writesCacheRef } : {}),
+      pushed,
+      cacheFrom: own?.cacheFrom ?? [],
+      stepDetails: list,
+    };
+  });
+
+  const cacheSources = mergeSourceStatus(input.resolvedSources, results);
+  for (const r of results) {
+    for (const imp of r.summary.imports) {
+      if (imp.error) warnings.push(`importing cache ${imp.ref} failed (${imp.error}); built without it`);
+    }
+  }
+  const totalSteps = stages.reduce((n, s) => n + s.steps, 0);
+  const cachedSteps = stages.reduce((n, s) => n + s.cachedSteps, 0);
+  const last = [...results].reverse().find((r) => r.planned.kind === 'image' && r.metadata);
+  const meta = last?.metadata ?? {};
+  const digest = typeof meta['containerimage.digest'] === 'string' ? (meta['containerimage.digest'] as string) : undefined;
+  const configDigest = typeof meta['containerimage.config.digest'] === 'string' ? (meta['containerimage.config.digest'] as string) : undefined;
+  return {
+    stages,
+    cacheSources,
+    totalSteps,
+    cachedSteps,
+    cacheHitRatio: totalSteps ? round(cachedSteps / totalSteps, 4) : 1,
+    seconds: round(results.reduce((n, r) => n + r.seconds, 0)),
+    mode: input.mode,
+    ...(configDigest ? { imageId: configDigest } : {}),
+    ...(digest ? { digest } : {}),
+    warnings: [...new Set(warnings)],
+    invocations: results.map((r) => ({
+      kind: r.planned.kind,
+      stage: r.planned.stage,
+      ...(r.planned.target ? { target: r.planned.target } : {}),
+      seconds: round(r.seconds),
+      cacheFrom: r.cacheFrom.length,
+      ...(r.planned.writesCacheRef ? { writes: r.planned.writesCacheRef } : {}),
+    })),
+  };
+}
+
+/** Pre-build checks, refined by what BuildKit said when importing each kept ref. */
+function mergeSourceStatus(resolved: CacheSourceStatus[], results: InvocationResult[]): CacheSourceStatus[] {
+  const byRef = new Map(resolved.map((s) => [s.ref, { ...s }]));
+  for (const r of results) {
+    for (const imp of r.summary.imports) {
+      const key = [...byRef.keys()].find((k) => imp.ref === k || imp.ref.startsWith(`${k}@`)) ?? imp.ref;
+      const prev = byRef.get(key);
+      if (imp.error) byRef.set(key, { ref: key, status: 'error', detail: imp.error });
+      else if (!prev) byRef.set(key, { ref: key, status: 'imported' });
+    }
+  }
+  return [...byRef.values()];
+}
+
+function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}

@@ -1,0 +1,55 @@
+// Asks the registry which candidate cache refs exist, before any build: missing refs are dropped (no
+// "importing cache manifest … not found" noise, no wasted round trips in BuildKit) and kept refs are pinned
+// by digest, so a concurrent job overwriting a tag mid-build cannot change what we read. An unreachable or
+// refusing registry is a warning: the build goes on without those caches.
+import type { CacheSourceStatus } from './types.js';
+
+/** What we need of the registry client (src/registry RegistryClient fits). */
+export interface CacheRefChecker {
+  headManifest(ref: string): Promise<{ digest: string } | null>;
+}
+
+export interface ResolvedSources {
+  /** ref → `ref@sha256:…` for refs that exist. */
+  pinned: Map<string, string>;
+  statuses: CacheSourceStatus[];
+  warnings: string[];
+}
+
+function oneLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0];
+}
+
+export async function resolveCacheSources(refs: string[], checker: CacheRefChecker): Promise<ResolvedSources> {
+  const unique = [...new Set(refs)];
+  const results = await Promise.all(
+    unique.map(async (ref) => {
+      try {
+        return { ref, head: await checker.headManifest(ref) };
+      } catch (err) {
+        return { ref, error: oneLine(err) };
+      }
+    }),
+  );
+  const pinned = new Map<string, string>();
+  const statuses: CacheSourceStatus[] = [];
+  const failures: string[] = [];
+  for (const r of results) {
+    if ('error' in r && r.error) {
+      statuses.push({ ref: r.ref, status: 'error', detail: r.error });
+      failures.push(r.error);
+    } else if (r.head) {
+      pinned.set(r.ref, `${r.ref}@${r.head.digest}`);
+      statuses.push({ ref: r.ref, status: 'imported' });
+    } else {
+      statuses.push({ ref: r.ref, status: 'missing', detail: 'not in the registry yet' });
+    }
+  }
+  const warnings = [...new Set(failures)].map((e) => `cache registry check failed, building without those caches: ${e}`);
+  return { pinned, statuses, warnings };
+}
+
+/** Kept refs for one build, pinned, in candidate order, capped. */
+export function pickSources(candidates: string[], pinned: Map<string, string>, max: number): string[] {
+  return candidates.flatMap((ref) => (pinned.has(ref) ? [pinned.get(ref) as string] : [])).slice(0, Math.max(0, max));
+}
