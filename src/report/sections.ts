@@ -1,0 +1,249 @@
+// The parts of the markdown report, each a self-contained block (so the fitter can drop whole blocks).
+// Numbers are labelled compressed/uncompressed; names from the image go through esc/code.
+import type { BuildRecord } from '../build/types.js';
+import { describeRule } from '../budget/evaluate.js';
+import type { RuleResult, Verdict } from '../budget/types.js';
+import { formatBytes, formatDelta, formatPercent, formatPercentDelta } from '../budget/units.js';
+import type { LayerDelta, LayerDiff } from '../compare/types.js';
+import type { ImageAnalysis, LayerAnalysis } from '../image/types.js';
+import { code, esc, mermaidLabel, truncate } from './escape.js';
+import type { Report } from './types.js';
+
+export const ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
+const STATUS = { unchanged: 'unchanged', changed: '✏️ changed', added: '🆕 added', removed: '🗑️ removed' } as const;
+const SOURCE = { 'actions-cache': 'the Actions cache', registry: 'the cache registry', file: 'a file' } as const;
+
+const n = (v: number) => (Number.isFinite(v) ? v : 0);
+const line = (l?: number) => (typeof l === 'number' && Number.isFinite(l) ? `${l}` : '');
+
+/** `app: 212.4 MB compressed (+38.1 MB, +21.9 %) — max growth 10 %` after the verdict icon. */
+export function headline(r: Report): string {
+  const size = `${formatBytes(n(r.image.compressedBytes))} compressed`;
+  const delta = r.diff && r.baseline
+    ? ` (${formatDelta(n(r.diff.delta.compressedBytes))}, ${formatPercentDelta(r.diff.delta.compressedPercent)})`
+    : ' (no baseline)';
+  return `### ${ICON[r.verdict.status]} ${esc(truncateKey(r.imageKey))}: ${size}${delta} — ${verdictReason(r.verdict)}`;
+}
+
+function truncateKey(key: string): string {
+  return key.length > 100 ? `${key.slice(0, 99)}…` : key;
+}
+
+function verdictReason(v: Verdict): string {
+  if (v.status === 'pass') return v.results.length ? 'within budget' : 'no budget set';
+  const labels: string[] = [];
+  for (const r of v.deciding) {
+    const label = r.jointWith ? jointLabel(r, v.deciding) : describeRule(r);
+    if (!labels.includes(label)) labels.push(label);
+  }
+  // Built from numbers and known metric names only: nothing to escape.
+  return labels.slice(0, 3).join(', ') + (labels.length > 3 ? ` and ${labels.length - 3} more` : '');
+}
+
+function jointLabel(r: RuleResult, all: RuleResult[]): string {
+  const bytes = r.metric === 'growth-bytes' ? r : all.find((x) => x.metric === 'growth-bytes' && x.level === r.level);
+  const pct = r.metric === 'growth-percent' ? r : all.find((x) => x.metric === 'growth-percent' && x.level === r.level);
+  return `max growth ${formatBytes(n(bytes?.limit ?? 0))} and ${formatPercent(n(pct?.limit ?? 0))}`;
+}
+
+/** Current / baseline / change, every column labelled. */
+export function totalsTable(r: Report): string {
+  const img = r.image;
+  const rows = [
+    '| | Compressed (pull) | Uncompressed (files) | Layers | Wasted (uncompressed) | Efficiency |',
+    '|---|--:|--:|--:|--:|--:|',
+    `| **This image** | ${formatBytes(n(img.compressedBytes))} | ${formatBytes(n(img.sizeBytes))} | ${n(img.layerCount)} | ${formatBytes(n(img.wastedBytes))} | ${formatPercent(n(img.efficiency) * 100)} |`,
+  ];
+  if (r.diff && r.baseline) {
+    const b = r.diff.base;
+    const d = r.diff.delta;
+    rows.push(`| Baseline | ${formatBytes(n(b.compressedBytes))} | ${formatBytes(n(b.sizeBytes))} | ${n(b.layerCount)} | ${formatBytes(n(b.wastedBytes))} | |`);
+    rows.push(
+      `| Change | ${formatDelta(n(d.compressedBytes))} (${formatPercentDelta(d.compressedPercent)}) | ${formatDelta(n(d.sizeBytes))} (${formatPercentDelta(d.sizePercent)}) | ${signed(n(d.layerCount))} | ${formatDelta(n(d.wastedBytes))} | |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function signed(v: number): string {
+  return v > 0 ? `+${v}` : v === 0 ? '±0' : `${v}`;
+}
+
+export function baselineLine(r: Report): string {
+  const b = r.baseline;
+  if (!b) {
+    return `**Baseline:** none — ${esc(truncate(r.baselineMissing ?? 'no baseline found', 300))}. Relative rules (growth) were skipped, not failed.`;
+  }
+  const parts = [b.branch ? `branch ${code(b.branch, 60)}` : 'unknown branch'];
+  if (b.commit) parts.push(`commit ${code(b.commit.slice(0, 12), 12)}`);
+  const from = `from ${SOURCE[b.source] ?? esc(String(b.source))}${b.ref ? ` (${code(b.ref, 100, true)})` : ''}`;
+  const identical = r.diff?.identical ? ' — identical layers' : '';
+  return `**Baseline:** ${parts.join(', ')}, ${from}${identical}.`;
+}
+
+export function budgetSection(v: Verdict, maxRows = Infinity): string {
+  if (v.results.length === 0) return `**Budget:** none set (inputs \`max-size\`, \`max-growth\`, … or a budget file).`;
+  const icon = (s: RuleResult['status']) => (s === 'skipped' ? '⏭️ skipped' : s === 'pass' ? '✅ pass' : `${ICON[s]} ${s}`);
+  const shown = v.results.slice(0, maxRows);
+  const rows = shown.map((r) => `| ${describeRule(r)} | ${esc(r.level)} | ${icon(r.status)} | ${esc(truncate(r.message, 300))} | ${code(r.rule.source ?? '', 60, true)} |`);
+  const more = v.results.length - shown.length;
+  return [
+    `**Budget:** ${ICON[v.status]} ${esc(truncate(v.summary, 500))}`,
+    ...v.notes.slice(0, 5).map((note) => `_${esc(truncate(note, 200))}_`),
+    '',
+    '| Rule | Level | Result | Measured | Set in |',
+    '|---|---|---|---|---|',
+    ...rows,
+    ...(more > 0 ? [`| _${more} more rules not shown_ | | | | |`] : []),
+  ].join('\n');
+}
+
+function layerRow(l: LayerDelta): string {
+  const idx = l.index !== undefined ? `${l.index}` : `base ${l.baseIndex ?? '?'}`;
+  const cur = l.current;
+  const status = `${STATUS[l.status] ?? esc(String(l.status))}${l.moved ? ' (moved)' : ''}`;
+  return `| ${idx} | ${code(l.instruction)} | ${line(l.line)} | ${cur ? formatBytes(n(cur.compressedBytes)) : '—'} | ${formatDelta(n(l.delta.compressedBytes))} | ${cur ? formatBytes(n(cur.sizeBytes)) : '—'} | ${formatDelta(n(l.delta.sizeBytes))} | ${status} |`;
+}
+
+const LAYER_HEAD = [
+  '| # | Instruction | Line | Compressed | Δ compressed | Uncompressed | Δ uncompressed | Status |',
+  '|--:|---|--:|--:|--:|--:|--:|---|',
+];
+
+/** Changed/added/removed layers (at most maxRows, biggest change kept), unchanged ones counted. */
+export function layersSection(diff: LayerDiff, maxRows = Infinity): string {
+  const moved = diff.layers.filter((l) => l.status !== 'unchanged' || l.moved);
+  const keep = new Set(
+    [...moved].sort((a, b) => Math.abs(n(b.delta.compressedBytes)) - Math.abs(n(a.delta.compressedBytes))).slice(0, maxRows),
+  );
+  const rows = moved.filter((l) => keep.has(l)).map(layerRow);
+  const c = diff.counts;
+  const summary = `**Layers:** ${c.changed} changed, ${c.added} added, ${c.removed} removed, ${c.unchanged} unchanged.`;
+  if (moved.length === 0) return `${summary} Same layers as the baseline.`;
+  const hidden = moved.length - rows.length;
+  return [summary, '', ...LAYER_HEAD, ...rows, ...(hidden > 0 ? [`| | _${hidden} smaller changes not shown_ | | | | | | |`] : [])].join('\n');
+}
+
+export function unchangedSection(diff: LayerDiff): string {
+  const same = diff.layers.filter((l) => l.status === 'unchanged' && !l.moved);
+  if (same.length === 0) return '';
+  const bytes = same.reduce((s, l) => s + n(l.current?.compressedBytes ?? 0), 0);
+  return details(`${same.length} unchanged layers (${formatBytes(bytes)} compressed)`, [...LAYER_HEAD, ...same.map(layerRow)].join('\n'));
+}
+
+/** Without a baseline: every layer with its sizes. */
+export function plainLayersSection(img: ImageAnalysis, maxRows = Infinity): string {
+  const biggest = new Set([...img.layers].sort((a, b) => n(b.compressedBytes) - n(a.compressedBytes)).slice(0, maxRows));
+  const rows = img.layers
+    .filter((l) => biggest.has(l))
+    .map((l) => `| ${l.index} | ${code(l.instruction)} | ${line(l.line)} | ${formatBytes(n(l.compressedBytes))} | ${formatBytes(n(l.sizeBytes))} | ${formatBytes(n(l.wastedBytes))} |`);
+  const hidden = img.layers.length - rows.length;
+  return [
+    `**Layers:** ${img.layers.length}.`,
+    '',
+    '| # | Instruction | Line | Compressed | Uncompressed | Wasted (uncompressed) |',
+    '|--:|---|--:|--:|--:|--:|',
+    ...rows,
+    ...(hidden > 0 ? [`| | _${hidden} smaller layers not shown_ | | | | |`] : []),
+  ].join('\n');
+}
+
+/** Files that appeared or grew in each changed layer (or, without a baseline, the biggest layers' files). */
+export function filesSection(r: Report): string {
+  const blocks: string[] = [];
+  if (r.diff && r.baseline) {
+    for (const l of r.diff.layers.filter((x) => x.files.length > 0)) {
+      const rows = l.files.map(
+        (f) => `| ${code(f.path, 100, true)} | ${formatBytes(n(f.currentBytes))} | ${f.baseBytes === undefined ? `${formatDelta(n(f.deltaBytes))} (new)` : formatDelta(n(f.deltaBytes))} |`,
+      );
+      blocks.push(layerTitle(l.index, l.instruction, l.line), '', '| File | Size (uncompressed) | Δ |', '|---|--:|--:|', ...rows, '');
+    }
+  } else {
+    const biggest = [...r.image.layers].sort((a, b) => n(b.sizeBytes) - n(a.sizeBytes)).slice(0, 5);
+    for (const l of biggest.filter((x) => x.topFiles.length > 0)) {
+      const rows = l.topFiles.map((f) => `| ${code(f.path, 100, true)} | ${formatBytes(n(f.bytes))} | ${esc(String(f.change))} |`);
+      blocks.push(layerTitle(l.index, l.instruction, l.line), '', '| File | Size (uncompressed) | Change |', '|---|--:|---|', ...rows, '');
+    }
+  }
+  if (blocks.length === 0) return '';
+  const title = r.diff && r.baseline ? 'Biggest new or grown files in changed layers' : 'Biggest files in the largest layers';
+  return details(`📄 ${title}`, blocks.join('\n').trimEnd());
+}
+
+function layerTitle(index: number | undefined, instruction: string, l?: number): string {
+  return `**Layer ${index ?? '?'}** ${code(instruction)}${line(l) ? ` (Dockerfile line ${line(l)})` : ''}`;
+}
+
+export function hintsSection(img: ImageAnalysis, maxHints = Infinity): string {
+  if (img.hints.length === 0) return '';
+  const total = img.hints.reduce((s, h) => s + n(h.bytes), 0);
+  const items = img.hints.slice(0, maxHints).map((h) => {
+    const where = `layer ${h.layerIndex} ${code(h.instruction)}${line(h.line) ? `, Dockerfile line ${line(h.line)}` : ''}`;
+    const paths = h.paths.slice(0, 5).map((p) => code(p, 80, true)).join(', ');
+    const more = h.paths.length > 5 ? ` and ${h.paths.length - 5} more` : '';
+    return `- **${esc(truncate(h.title, 120))}**: ${formatBytes(n(h.bytes))} (uncompressed) in ${where}${paths ? ` — ${paths}${more}` : ''}. ${esc(truncate(h.fix, 300))}`;
+  });
+  const hidden = img.hints.length - items.length;
+  if (hidden > 0) items.push(`- _${hidden} more hints in the JSON report_`);
+  return details(`💡 ${img.hints.length} hint${img.hints.length > 1 ? 's' : ''}: ${formatBytes(total)} (uncompressed) of junk found`, items.join('\n'));
+}
+
+export function cacheSection(b: BuildRecord | null): string {
+  if (!b) return '';
+  const pct = formatPercent(Math.round(n(b.cacheHitRatio) * 1000) / 10);
+  const title = b.upToDate
+    ? `🧱 Build skipped: an image for the same inputs exists (${code(b.upToDate.ref, 80, true)})`
+    : `🧱 Build cache: ${n(b.cachedSteps)} of ${n(b.totalSteps)} steps cached (${pct}), ${seconds(b.seconds)} (${esc(String(b.mode))} mode)`;
+  const rows = b.stages.map((s) => {
+    const missed = s.stepDetails.filter((x) => !x.cached).reduce((t, x) => t + n(x.seconds), 0);
+    const cache = s.cacheRef ? `${s.pushed ? 'written' : 'not written'}: ${code(s.cacheRef, 80, true)}` : 'not written';
+    return `| ${code(s.name, 40)} | ${n(s.cachedSteps)} / ${n(s.steps)} | ${seconds(s.seconds)} | ${seconds(missed)} | ${cache} |`;
+  });
+  const sources = b.cacheSources.map((c) => {
+    const icon = c.status === 'imported' ? '✅' : c.status === 'missing' ? '➖' : '⚠️';
+    return `- ${icon} ${esc(String(c.status))} ${code(c.ref, 100, true)}${c.detail ? ` — ${esc(c.detail.slice(0, 200))}` : ''}`;
+  });
+  const body = [
+    ...(rows.length
+      ? ['| Stage | Steps cached | Time | Time on cache misses | Stage cache |', '|---|--:|--:|--:|---|', ...rows, '']
+      : []),
+    ...(sources.length ? ['**Cache sources**', '', ...sources, ''] : ['_No cache sources were used._', '']),
+    ...b.warnings.slice(0, 20).map((w) => `- ⚠️ ${esc(w.slice(0, 300))}`),
+  ];
+  return details(title, body.join('\n').trimEnd());
+}
+
+function seconds(s: number): string {
+  return `${n(s).toFixed(1)} s`;
+}
+
+/** A pie chart of compressed bytes per layer: the 8 biggest and the rest together. */
+export function chartSection(img: ImageAnalysis): string {
+  const sized = img.layers.filter((l) => n(l.compressedBytes) > 0);
+  if (sized.length === 0) return '';
+  const total = sized.reduce((s, l) => s + n(l.compressedBytes), 0);
+  const [unit, factor] = total >= 1e6 ? ['MB', 1e6] : ['kB', 1e3];
+  const top = [...sized].sort((a, b) => n(b.compressedBytes) - n(a.compressedBytes)).slice(0, 8);
+  const rest = sized.filter((l) => !top.includes(l));
+  const slice = (label: string, bytes: number) => `    "${label}" : ${Number((bytes / factor).toFixed(3))}`;
+  const lines = [...top]
+    .sort((a, b) => a.index - b.index)
+    .map((l: LayerAnalysis) => slice(mermaidLabel(`L${l.index} ${l.instruction}`), n(l.compressedBytes)));
+  if (rest.length) lines.push(slice(`${rest.length} other layers`, rest.reduce((s, l) => s + n(l.compressedBytes), 0)));
+  return details(
+    '📊 What the image is made of (compressed size by layer)',
+    ['```mermaid', `pie showData title Compressed size by layer (${unit})`, ...lines, '```'].join('\n'),
+  );
+}
+
+export function warningsSection(warnings: string[]): string {
+  if (warnings.length === 0) return '';
+  const shown = warnings.slice(0, 20).map((w) => `- ⚠️ ${esc(w.slice(0, 300))}`);
+  if (warnings.length > 20) shown.push(`- _${warnings.length - 20} more warnings in the JSON report_`);
+  return ['**Warnings**', '', ...shown].join('\n');
+}
+
+/** A collapsed block; blank lines around the body so GFM renders the markdown inside the HTML block. */
+export function details(summary: string, body: string): string {
+  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
