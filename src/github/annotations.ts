@@ -1,0 +1,59 @@
+// Annotations on Dockerfile lines: junk hints (warning) and budget rules that warn or fail (at the layer that
+// explains them). Pure: publish.ts hands them to @actions/core. GitHub shows at most 10 of each level per step,
+// so the biggest come first.
+import type { Report } from '../report/types.js';
+import type { RuleResult } from '../budget/types.js';
+
+export interface Annotation {
+  level: 'warning' | 'error';
+  title: string;
+  message: string;
+  file: string;
+  startLine?: number;
+}
+
+export const MAX_ANNOTATIONS_PER_LEVEL = 10;
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** The Dockerfile line that best explains a rule: the layer that grew most for growth rules, else the largest. */
+function lineForRule(r: RuleResult, report: Report): number | undefined {
+  if ((r.metric === 'growth-bytes' || r.metric === 'growth-percent') && report.diff) {
+    const grown = report.diff.layers
+      .filter((l) => l.line !== undefined && l.delta.compressedBytes > 0)
+      .sort((a, b) => b.delta.compressedBytes - a.delta.compressedBytes)[0];
+    if (grown) return grown.line;
+  }
+  const key = r.metric === 'compressed-size' || r.metric === 'growth-bytes' || r.metric === 'growth-percent' ? 'compressedBytes' : 'sizeBytes';
+  const largest = report.image.layers.filter((l) => l.line !== undefined).sort((a, b) => b[key] - a[key])[0];
+  return largest?.line;
+}
+
+export function buildAnnotations(report: Report, dockerfile: string): Annotation[] {
+  const file = dockerfile.replace(/^\.\//, '');
+  const rules: Annotation[] = report.verdict.results
+    .filter((r) => r.status === 'fail' || r.status === 'warn')
+    .sort((a, b) => (a.status === b.status ? 0 : a.status === 'fail' ? -1 : 1))
+    .map((r) => ({
+      level: r.status === 'fail' ? ('error' as const) : ('warning' as const),
+      title: `layerwise: ${r.metric} budget (${r.status})`,
+      message: r.message,
+      file,
+      startLine: lineForRule(r, report),
+    }));
+  const hints: Annotation[] = [...report.image.hints]
+    .sort((a, b) => b.bytes - a.bytes)
+    .map((h) => ({
+      level: 'warning' as const,
+      title: `layerwise: ${h.title}`,
+      message: `${mb(h.bytes)} in ${h.paths.slice(0, 3).join(', ')}${h.paths.length > 3 ? ', …' : ''}. ${h.fix}`,
+      file,
+      startLine: h.line,
+    }));
+  const all = [...rules, ...hints];
+  const errors = all.filter((a) => a.level === 'error').slice(0, MAX_ANNOTATIONS_PER_LEVEL);
+  const warnings = all.filter((a) => a.level === 'warning').slice(0, MAX_ANNOTATIONS_PER_LEVEL);
+  return [...errors, ...warnings];
+}
