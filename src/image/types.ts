@@ -16,7 +16,16 @@ export interface LayerAnalysis {
   sizeBytes: number;
   /** Bytes a pull downloads for this layer. */
   compressedBytes: number;
-  compressedSource: 'manifest' | 'gzip';
+  /**
+   * Where compressedBytes comes from: 'manifest' = the stored blob / registry manifest size (exact);
+   * 'gzip' = computed by gzip -6 over the uncompressed tar (classic-store `docker save` holds no compressed
+   * blobs); 'tar' = no compressed size known, the uncompressed tar length stands in (a warning says so).
+   */
+  compressedSource: 'manifest' | 'gzip' | 'tar';
+  /** Layer media type when the source has a manifest. */
+  mediaType?: string;
+  /** How the blob was stored in the source. */
+  compression?: 'gzip' | 'zstd' | 'none';
   /** Cleaned history command, or "unknown instruction" when history cannot be aligned. */
   instruction: string;
   createdBy: string;
@@ -44,7 +53,10 @@ export interface ImageAnalysis {
   ref: string;
   id?: string;
   platform?: string;
+  /** Sum of the layers' compressedBytes (the config blob is not counted). */
   compressedBytes: number;
+  /** Where the layers' compressed sizes come from; 'mixed' when they differ. */
+  compressedSource?: LayerAnalysis['compressedSource'] | 'mixed';
   /** Uncompressed: sum of regular-file bytes over all layers. */
   sizeBytes: number;
   layerCount: number;
@@ -53,4 +65,6 @@ export interface ImageAnalysis {
   efficiency: number;
   layers: LayerAnalysis[];
   hints: Hint[];
+  /** Non-fatal problems met while reading (history mismatch, manifest disagreements, estimates). */
+  warnings?: string[];
 }

@@ -4,7 +4,7 @@ import { UNKNOWN_INSTRUCTION } from '../../../src/image/history.js';
 
 function stage(name: string, index: number, base: Stage['base'], lines: [number, string][]): Stage {
   return {
-    name, named: true, index, line: lines[0]?.[0] ?? 1, base, dependsOn: base.kind === 'stage' ? [base.name] : [],
+    name, named: true, index, line: lines[0]?.[0] ?? 1, base, dependsOn: base.kind === 'stage' ? [base.name] : [], uses: [],
     instructions: lines.map(([line, text]) => ({ keyword: text.split(' ')[0].toUpperCase(), line, text })),
   };
 }
@@ -16,6 +16,7 @@ const graph: StageGraph = {
   needed: ['builder', 'mid'],
   skipped: [],
   warnings: [],
+  platform: 'linux/amd64',
   stages: [
     stage('builder', 0, { kind: 'image', ref: 'busybox:1' }, [[2, 'ARG V=1'], [3, 'RUN echo built-$V > /out.txt && \\\n    echo more >> /out.txt']]),
     stage('unused', 1, { kind: 'scratch' }, [[6, 'COPY x /x']]),

@@ -12,7 +12,7 @@ export type FixtureEntry =
 export async function layerTar(entries: FixtureEntry[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
+  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
   const done = new Promise<void>((resolve, reject) => {
     pack.on('end', () => resolve());
     pack.on('error', reject);
@@ -23,7 +23,8 @@ export async function layerTar(entries: FixtureEntry[]): Promise<Buffer> {
       const body = typeof e.bytes === 'number' ? pattern(e.bytes, e.name) : e.bytes;
       pack.entry({ name: e.name, type: 'file', mode: 0o644 }, body);
     } else {
-      pack.entry({ name: e.name, type: e.type, linkname: e.linkname, mode: e.type === 'directory' ? 0o755 : 0o777 });
+      const linkname = 'linkname' in e ? e.linkname : undefined;
+      pack.entry({ name: e.name, type: e.type, linkname, mode: e.type === 'directory' ? 0o755 : 0o777 });
     }
   }
   pack.finalize();
