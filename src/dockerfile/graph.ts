@@ -56,6 +56,7 @@ export function buildStageGraph(text: string, opts: StageGraphOptions): StageGra
     }
     nodes.push(node);
   }
+  warnFromLaterStage(nodes, file, warnings);
   const keyOf = (n: Node): string => (n.raw.name && byName.get(n.raw.name) === n ? n.raw.name : String(n.raw.index));
 
   const targetNode = opts.target === undefined ? nodes[nodes.length - 1] : findTarget(opts.target, byName, file);
@@ -69,6 +70,8 @@ export function buildStageGraph(text: string, opts: StageGraphOptions): StageGra
 
   const needed = buildOrder(targetNode);
   const neededSet = new Set(needed);
+  rejectLaterSources(needed, nodes, keyOf, file);
+  warnOnbuildOnlySources(needed, keyOf, file, warnings);
   const stages: Stage[] = nodes.map((n) => toStage(n, keyOf));
   return {
     file,
@@ -221,6 +224,55 @@ function rejectCycles(nodes: Node[], keyOf: (n: Node) => string, file: string): 
     done.add(node);
   };
   nodes.forEach(visit);
+}
+
+/**
+ * BuildKit builds the needed stages in file order and refuses a COPY --from / RUN --mount from a stage that
+ * is not built yet ("needs to be defined before current stage"). Stages that are skipped are not checked.
+ */
+function rejectLaterSources(needed: Node[], nodes: Node[], keyOf: (n: Node) => string, file: string): void {
+  for (const node of needed) {
+    for (const use of node.uses) {
+      if (!use.node || use.via === 'from' || use.node.raw.index < node.raw.index) continue;
+      const src = use.node;
+      const what = use.via === 'mount' ? `RUN --mount from=${keyOf(src)}` : use.via === 'onbuild' ? `ONBUILD COPY --from=${keyOf(src)} (runs in stage '${keyOf(node)}')` : `COPY --from=${keyOf(src)}`;
+      const duplicated = nodes.some((n) => n !== src && src.raw.name !== undefined && n.raw.name === src.raw.name);
+      const dup = duplicated ? `; '${src.raw.name}' is defined more than once and --from takes the last definition` : '';
+      throw inputError(file, use.line, `${what}: stage '${keyOf(src)}' (line ${src.raw.line}) comes after stage '${keyOf(node)}' (line ${node.raw.line})${dup}`, 'a stage defined above: BuildKit builds stages in file order');
+    }
+  }
+}
+
+/** `FROM x` sees only stages above it: a stage named x further down means an image named x is pulled. */
+function warnFromLaterStage(nodes: Node[], file: string, warnings: string[]): void {
+  for (const node of nodes) {
+    if (node.baseStage || node.baseName === 'scratch') continue;
+    const later = nodes.find((n) => n.raw.index > node.raw.index && n.raw.name === node.baseName.toLowerCase());
+    if (later) {
+      warnings.push(
+        `${file}:${node.raw.line}: FROM ${node.baseName} names the stage on line ${later.raw.line}, but FROM sees only stages above it: BuildKit pulls an image called '${node.baseName}'`,
+      );
+    }
+  }
+}
+
+/** ONBUILD triggers with --from get their source built only by BuildKit ≥ 0.17 (older ones fail). */
+function warnOnbuildOnlySources(needed: Node[], keyOf: (n: Node) => string, file: string, warnings: string[]): void {
+  const viaOtherEdges = new Set<Node>();
+  const mark = (n: Node): void => {
+    if (viaOtherEdges.has(n)) return;
+    viaOtherEdges.add(n);
+    n.uses.filter((u) => u.node && u.via !== 'onbuild').forEach((u) => mark(u.node as Node));
+  };
+  mark(needed[needed.length - 1]);
+  for (const node of needed) {
+    for (const use of node.uses) {
+      if (use.via !== 'onbuild' || !use.node || viaOtherEdges.has(use.node)) continue;
+      warnings.push(
+        `${file}:${use.line}: stage '${keyOf(use.node)}' is needed only by this ONBUILD trigger (run in stage '${keyOf(node)}'): BuildKit before v0.17 (e.g. Docker Engine 26) does not build it and fails with "cannot copy from stage"`,
+      );
+    }
+  }
 }
 
 /** Stages the target needs, itself last; among stages ready at the same time, file order. */
