@@ -141,6 +141,9 @@ function pullJson(p: FakePull): Json {
   const example = structuredClone((spec.components.examples['pull-request-simple'] as { value: Json }).value) as Json & {
     head: Json & { repo: Json; user: Json }; base: Json & { repo: Json };
   };
+  // GitHub's example breaks its own schema here (requested_teams[].type missing): start from empty lists.
+  example.requested_teams = [];
+  example.requested_reviewers = [];
   example.number = p.number;
   example.id = 1_000_000 + p.number;
   example.state = p.state;
