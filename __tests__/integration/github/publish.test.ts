@@ -12,7 +12,7 @@ import { webhookExample } from '../../helpers/webhook-examples.js';
 import { fixtureReport, FIXTURE_DOCKERFILE } from '../../helpers/report-fixture.js';
 import { createOctokit } from '../../../src/github/octokit.js';
 import { readRunContext } from '../../../src/github/run-context.js';
-import { coreIO, publish, publishUntrustedReport, type PublishIO } from '../../../src/github/publish.js';
+import { publish, publishUntrustedReport, type PublishIO } from '../../../src/github/publish.js';
 import { stickyMarker } from '../../../src/github/sticky-comment.js';
 import { safeImageKey } from '../../../src/github/untrusted-report.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
