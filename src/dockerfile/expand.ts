@@ -121,7 +121,7 @@ export function expandWord(word: string, env: ReadonlyMap<string, string>, escap
     if (op === ':') {
       nullIsUnset = true;
       op = next();
-      if (op !== '-' && op !== '+' && op !== '?') throw new ExpandError(`unsupported modifier (:${op ?? ''}) in substitution`);
+      if (op === undefined || !['-', '+', '?', '#', '%'].includes(op)) throw new ExpandError(`unsupported modifier (:${op ?? ''}) in substitution`);
     }
     if (op === '/') return substitute(name);
     if (!['-', '+', '?', '#', '%'].includes(op)) throw new ExpandError(`unsupported modifier (${op}) in substitution`);
