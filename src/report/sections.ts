@@ -154,20 +154,25 @@ export function filesSection(r: Report): string {
   if (r.diff && r.baseline) {
     for (const l of r.diff.layers.filter((x) => x.files.length > 0)) {
       const rows = l.files.map(
-        (f) => `| ${code(f.path, 100, true)} | ${formatBytes(n(f.currentBytes))} | ${f.baseBytes === undefined ? `${formatDelta(n(f.deltaBytes))} (new)` : formatDelta(n(f.deltaBytes))} |`,
+        (f) => `| ${code(rooted(f.path), 100, true)} | ${formatBytes(n(f.currentBytes))} | ${f.baseBytes === undefined ? `${formatDelta(n(f.deltaBytes))} (new)` : formatDelta(n(f.deltaBytes))} |`,
       );
       blocks.push(layerTitle(l.index, l.instruction, l.line), '', '| File | Size (uncompressed) | Δ |', '|---|--:|--:|', ...rows, '');
     }
   } else {
     const biggest = [...r.image.layers].sort((a, b) => n(b.sizeBytes) - n(a.sizeBytes)).slice(0, 5);
     for (const l of biggest.filter((x) => x.topFiles.length > 0)) {
-      const rows = l.topFiles.map((f) => `| ${code(f.path, 100, true)} | ${formatBytes(n(f.bytes))} | ${esc(String(f.change))} |`);
+      const rows = l.topFiles.map((f) => `| ${code(rooted(f.path), 100, true)} | ${formatBytes(n(f.bytes))} | ${esc(String(f.change))} |`);
       blocks.push(layerTitle(l.index, l.instruction, l.line), '', '| File | Size (uncompressed) | Change |', '|---|--:|---|', ...rows, '');
     }
   }
   if (blocks.length === 0) return '';
   const title = r.diff && r.baseline ? 'Biggest new or grown files in changed layers' : 'Biggest files in the largest layers';
   return details(`📄 ${title}`, blocks.join('\n').trimEnd());
+}
+
+/** Layer tars name files without the leading slash; people read them as absolute paths. */
+function rooted(path: string): string {
+  return path.startsWith('/') ? path : `/${path}`;
 }
 
 function layerTitle(index: number | undefined, instruction: string, l?: number): string {
@@ -225,7 +230,7 @@ export function chartSection(img: ImageAnalysis): string {
   const [unit, factor] = total >= 1e6 ? ['MB', 1e6] : ['kB', 1e3];
   const top = [...sized].sort((a, b) => n(b.compressedBytes) - n(a.compressedBytes)).slice(0, 8);
   const rest = sized.filter((l) => !top.includes(l));
-  const slice = (label: string, bytes: number) => `    "${label}" : ${Number((bytes / factor).toFixed(3))}`;
+  const slice = (label: string, bytes: number) => `    "${label}" : ${Number((bytes / factor).toPrecision(4))}`;
   const lines = [...top]
     .sort((a, b) => a.index - b.index)
     .map((l: LayerAnalysis) => slice(mermaidLabel(`L${l.index} ${l.instruction}`), n(l.compressedBytes)));

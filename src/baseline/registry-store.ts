@@ -1,0 +1,120 @@
+// Baseline from the cache registry: the base branch's final image, as the build pushed it. Manifest and
+// config give every layer's DiffID, compressed size and instruction; only layers the current image does not
+// share are downloaded (for their sizes and file lists) — shared layers are identical content by DiffID.
+import { alignHistory } from '../image/history.js';
+import { analyzeImage } from '../image/analyze.js';
+import { scanLayerBlob } from '../image/layer-scan.js';
+import { registryImage } from '../image/sources.js';
+import { stackLayers } from '../image/stack.js';
+import type { ImageAnalysis, LayerAnalysis } from '../image/types.js';
+import { hostPlatform, RegistryClient, RegistryError, resolveImage, type RegistryClientOptions } from '../registry/index.js';
+import type { Baseline, BaselineKey, BaselineStore } from './types.js';
+
+export interface RegistryBaselineOptions {
+  /** The base branch's final image for a key, e.g. `cacheRef(repo, target, branchScope(key.branch))`; undefined: not applicable. */
+  refFor: (key: BaselineKey) => string | undefined;
+  /** The current image: base layers with one of its DiffIDs are taken from it instead of downloaded. */
+  current?: () => ImageAnalysis | undefined;
+  platform?: string;
+  clientOptions?: RegistryClientOptions;
+  topFiles?: number;
+}
+
+export function registryBaselineStore(opts: RegistryBaselineOptions): BaselineStore {
+  return {
+    name: 'registry',
+    async load(key) {
+      const ref = opts.refFor(key);
+      if (!ref) return undefined;
+      const platform = opts.platform ?? hostPlatform();
+      const current = opts.current?.();
+      try {
+        const { analysis, labels } = current
+          ? await partialAnalysis(ref, current, platform, opts)
+          : { analysis: await analyzeImage(registryImage(ref, opts.clientOptions ?? {}), { platform, topFiles: opts.topFiles }), labels: undefined };
+        const baseline: Baseline = { source: 'registry', branch: key.branch, ref, analysis };
+        // The commit is known when the build labelled the image (build-push-action's metadata does).
+        const commit = labels?.['org.opencontainers.image.revision'];
+        if (typeof commit === 'string' && /^[0-9a-f]{7,64}$/i.test(commit)) baseline.commit = commit;
+        return baseline;
+      } catch (err) {
+        if (isMissing(err)) return undefined;
+        throw err;
+      }
+    },
+  };
+}
+
+/** 404 / MANIFEST_UNKNOWN / NAME_UNKNOWN: the base branch has no image yet (a miss, not an error). */
+function isMissing(err: unknown): boolean {
+  if (!(err instanceof RegistryError)) return false;
+  return err.status === 404 || err.code === 'MANIFEST_UNKNOWN' || err.code === 'NAME_UNKNOWN';
+}
+
+async function partialAnalysis(
+  ref: string,
+  current: ImageAnalysis,
+  platform: string,
+  opts: RegistryBaselineOptions,
+): Promise<{ analysis: ImageAnalysis; labels?: Record<string, unknown> }> {
+  const client = new RegistryClient(opts.clientOptions ?? {});
+  const resolved = await resolveImage(client, ref, platform);
+  const diffIds = resolved.config.rootfs?.diff_ids;
+  const descriptors = resolved.manifest.layers;
+  if (!Array.isArray(diffIds) || diffIds.length !== descriptors.length) {
+    throw new Error(`${ref}: manifest has ${descriptors.length} layers but the config has ${Array.isArray(diffIds) ? diffIds.length : 'no'} DiffIDs`);
+  }
+  const history = alignHistory(resolved.config.history, diffIds.length);
+  const warnings: string[] = history.warning ? [history.warning] : [];
+  const shared = new Map(current.layers.map((l) => [l.diffId, l]));
+  const topN = opts.topFiles ?? 10;
+  const layers: LayerAnalysis[] = [];
+  let downloaded = 0;
+  for (let i = 0; i < diffIds.length; i++) {
+    const d = descriptors[i];
+    const common = {
+      index: i,
+      diffId: diffIds[i],
+      digest: d.digest,
+      mediaType: d.mediaType,
+      compressedBytes: d.size,
+      compressedSource: 'manifest' as const,
+      instruction: history.instructions[i],
+      createdBy: history.createdBy[i],
+    };
+    const same = shared.get(diffIds[i]);
+    if (same) {
+      // Same DiffID = same tar: sizes and files are the current layer's. Its waste depends on the layers
+      // above it, which differ, so the current image's figure is an estimate for the baseline.
+      layers.push({ ...common, sizeBytes: same.sizeBytes, files: same.files, topFiles: same.topFiles, wastedBytes: same.wastedBytes });
+      continue;
+    }
+    const scan = await scanLayerBlob(await client.getBlob(resolved.ref, d.digest), { label: `${ref}: ${d.digest}`, estimateGzip: false });
+    downloaded++;
+    if (scan.diffId !== diffIds[i]) warnings.push(`layer ${i + 1}: blob ${d.digest} unpacks to ${scan.diffId}, config says ${diffIds[i]}`);
+    const [own] = stackLayers([scan.entries], topN).layers;
+    layers.push({ ...common, sizeBytes: own.sizeBytes, files: own.files, topFiles: own.topFiles, wastedBytes: own.wastedBytes, compression: scan.compression });
+  }
+  warnings.push(
+    `registry baseline: ${downloaded} of ${layers.length} layer blobs downloaded (the rest are shared with the current image); wasted bytes are estimated`,
+  );
+  const sizeBytes = layers.reduce((n, l) => n + l.sizeBytes, 0);
+  const wastedBytes = layers.reduce((n, l) => n + l.wastedBytes, 0);
+  const c = resolved.config;
+  const labels = c.config?.Labels && typeof c.config.Labels === 'object' ? c.config.Labels : undefined;
+  const analysis: ImageAnalysis = {
+    ref,
+    id: resolved.configDigest,
+    ...(c.os && c.architecture ? { platform: [c.os, c.architecture, c.variant].filter(Boolean).join('/') } : {}),
+    compressedBytes: layers.reduce((n, l) => n + l.compressedBytes, 0),
+    compressedSource: 'manifest',
+    sizeBytes,
+    layerCount: layers.length,
+    wastedBytes,
+    efficiency: sizeBytes === 0 ? 1 : 1 - wastedBytes / sizeBytes,
+    layers,
+    hints: [],
+    warnings,
+  };
+  return { analysis, labels };
+}
