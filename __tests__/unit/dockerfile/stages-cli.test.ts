@@ -1,0 +1,92 @@
+// `layerwise stages` through the CLI dispatcher, on Dockerfiles in a temp directory.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../src/cli/main.js';
+import type { CliIO } from '../../../src/cli/types.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'layerwise-stages-cli-'));
+  writeFileSync(
+    join(dir, 'Dockerfile'),
+    ['ARG NODE=20', 'FROM node:${NODE}-slim AS deps', 'RUN npm ci', 'FROM deps AS build', 'RUN npm run build', 'FROM deps AS test', 'RUN npm test',
+      'FROM node:${NODE}-slim', 'COPY --from=deps /n /n', 'COPY --from=build /d /d'].join('\n'),
+  );
+  mkdirSync(join(dir, 'docker'));
+  writeFileSync(join(dir, 'docker', 'dup.Dockerfile'), ['FROM busybox AS x', 'FROM busybox', 'FROM busybox AS x', 'COPY --from=1 /a /a'].join('\n'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = { out: (t) => out.push(t), err: (t) => err.push(t), cwd: dir, env: {} };
+  const code = await main(['stages', ...argv], io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+test('--json has exactly the documented shape', async () => {
+  const r = await run('--json', '--build-arg', 'NODE=22', '--platform', 'linux/amd64');
+  expect(r.code).toBe(0);
+  expect(r.err).toBe('');
+  expect(JSON.parse(r.out)).toEqual({
+    target: '3',
+    needed: ['deps', 'build', '3'],
+    skipped: ['test'],
+    stages: [
+      { name: 'deps', index: 0, line: 2, base: { kind: 'image', ref: 'node:22-slim' }, dependsOn: [] },
+      { name: 'build', index: 1, line: 4, base: { kind: 'stage', name: 'deps' }, dependsOn: ['deps'] },
+      { name: 'test', index: 2, line: 6, base: { kind: 'stage', name: 'deps' }, dependsOn: ['deps'] },
+      { name: '3', index: 3, line: 8, base: { kind: 'image', ref: 'node:22-slim' }, dependsOn: ['deps', 'build'] },
+    ],
+  });
+});
+
+test('human output: tree, build order, skipped', async () => {
+  const r = await run('--target', 'Build', '--platform', 'linux/arm64');
+  expect(r.code).toBe(0);
+  expect(r.out.split('\n')).toEqual([
+    'Dockerfile: target build · linux/arm64 · 2 of 4 stages needed',
+    '',
+    'build  line 4  FROM deps',
+    '└─ deps  line 2  FROM node:20-slim',
+    '',
+    'build order: deps → build',
+    'skipped: test (line 6), stage 3 (unnamed) (line 8)',
+  ]);
+});
+
+test('--file relative to the working directory; warnings go to stderr; unnamed stages are marked', async () => {
+  const r = await run('-f', 'docker/dup.Dockerfile');
+  expect(r.code).toBe(0);
+  expect(r.err).toBe("warning: docker/dup.Dockerfile:3: stage name 'x' is also defined on line 1; --target and --from use this later definition, the earlier one is reachable only by FROM x between the two");
+  expect(r.out).toContain('build order: stage 1 (unnamed) → x');
+  expect(r.out).toContain('not targetable (built inside the stages that use them): stage 1 (unnamed)');
+});
+
+test.each([
+  [['--file', 'nope/Dockerfile'], 'layerwise stages: cannot read --file nope/Dockerfile (ENOENT; expected a readable Dockerfile)'],
+  [['--file', '.'], 'layerwise stages: cannot read --file . (EISDIR; expected a readable Dockerfile)'],
+  [['--target', 'prod'], "Dockerfile: --target 'prod': no stage has that name (expected one of: deps, build, test)"],
+  [['--build-arg', 'NODE'], "layerwise stages --build-arg: expected KEY=VALUE, got 'NODE'"],
+  [['--platform', 'linux/amd 64'], "Dockerfile: --platform 'linux/amd 64' is not a platform (expected os/arch[/variant], e.g. linux/amd64)"],
+  [['Dockerfile'], "layerwise stages: unexpected argument 'Dockerfile' (expected flags only; the Dockerfile goes in --file)"],
+])('%j → exit 2 with one line', async (argv, message) => {
+  const r = await run(...argv);
+  expect(r).toEqual({ code: 2, out: '', err: message });
+});
+
+test('an unknown flag is one line, exit 2', async () => {
+  const r = await run('--tagret', 'x');
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/^layerwise stages: Unknown option '--tagret'/);
+  expect(r.err).not.toContain('\n');
+});
+
+test('--help', async () => {
+  const r = await run('--help');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^usage: layerwise stages \[--file F\]/);
+  expect(r.out).toContain('"base" is');
+});
