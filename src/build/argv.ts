@@ -9,6 +9,10 @@ export interface ArgvOptions {
   metadataFile: string;
   /** Existing refs, pinned by digest (`repo:tag@sha256:…`), already capped. */
   cacheFrom: string[];
+  /** Buildx driver: `docker` keeps a stage cache image in the daemon, others only in the builder. */
+  driver: string;
+  /** Inline stage cache images: push now (else kept local, pushed later only if the stage changed). */
+  pushCacheImage?: boolean;
 }
 
 export function buildxArgv(planned: PlannedBuild, opts: ArgvOptions): string[] {
@@ -32,7 +36,9 @@ export function buildxArgv(planned: PlannedBuild, opts: ArgvOptions): string[] {
   const out = planned.output;
   switch (out.type) {
     case 'cache-image':
-      args.push('--tag', out.ref, '--cache-to', 'type=inline', '--push');
+      if (opts.pushCacheImage) args.push('--tag', out.ref, '--cache-to', 'type=inline', '--push');
+      else if (opts.driver === 'docker') args.push('--tag', out.ref, '--cache-to', 'type=inline', '--load');
+      else args.push('--output', 'type=cacheonly');
       break;
     case 'cacheonly':
       args.push('--output', 'type=cacheonly');

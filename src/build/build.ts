@@ -2,18 +2,19 @@
 // run every planned `docker buildx build`, and fold what they did into one BuildRecord.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { decideCachePolicy, type CachePolicy } from '../cache/policy.js';
 import { normaliseCacheRepo } from '../cache/refs.js';
 import type { Config } from '../config/types.js';
 import type { StageGraph } from '../dockerfile/types.js';
 import type { RunContext } from '../github/types.js';
+import { measureContext } from '../context/index.js';
 import { RegistryClient } from '../registry/index.js';
 import { execWithActions, type Exec } from './exec.js';
 import { planBuilds, type ResolvedMode } from './plan.js';
 import { probeBuilder, type BuilderInfo } from './probe.js';
 import { assembleRecord } from './record.js';
-import { failureMessage, runPlannedBuild, type RunOutcome } from './runner.js';
+import { failureMessage, runStageOrImageBuild, type RunOutcome } from './runner.js';
 import { pickSources, resolveCacheSources, type CacheRefChecker } from './sources.js';
 import type { BuildRecord } from './types.js';
 
@@ -35,6 +36,31 @@ export interface BuildWithStageCachesOptions {
   log?: (line: string) => void;
   /** Non-fatal problems as they happen (they are also in record.warnings). */
   warn?: (message: string) => void;
+  /** Warn when the build context (after .dockerignore) is larger than this; default 100 MB. */
+  contextWarnBytes?: number;
+}
+
+export const DEFAULT_CONTEXT_WARN_BYTES = 100_000_000;
+
+type ContextReport = NonNullable<BuildRecord['context']>;
+
+/** What the build sends as context, with a warning over the threshold naming the largest paths. */
+async function contextReport(config: Config, threshold: number, warn: (m: string) => void): Promise<ContextReport | undefined> {
+  try {
+    const m = await measureContext(config.build.context, { dockerfile: resolve(config.build.dockerfile), top: 5 });
+    const report: ContextReport = { bytes: m.bytes, files: m.files, largest: m.largest };
+    if (m.bytes > threshold) {
+      const top = m.largest.slice(0, 3).map((l) => `${l.path} (${(l.bytes / 1e6).toFixed(1)} MB)`).join(', ');
+      report.warning =
+        `build context ${config.build.context} is ${(m.bytes / 1e6).toFixed(1)} MB in ${m.files} files (over ${(threshold / 1e6).toFixed(0)} MB); ` +
+        `largest: ${top}; exclude what the build does not need in .dockerignore`;
+      warn(report.warning);
+    }
+    return report;
+  } catch (err) {
+    warn(`could not measure the build context ${config.build.context}: ${(err as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
 }
 
 /** A build step failed (not a cache problem). Carries what was recorded up to the failure. */
@@ -96,6 +122,7 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
   const resolved = await resolveCacheSources(plan.builds.flatMap((b) => b.candidateSources), registry);
   resolved.warnings.forEach(warn);
 
+  const context = await contextReport(config, opts.contextWarnBytes ?? DEFAULT_CONTEXT_WARN_BYTES, warn);
   const tmpDir = await mkdtemp(join(tmpdir(), 'layerwise-build-'));
   const outcomes: RunOutcome[] = [];
   try {
@@ -105,7 +132,10 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
         `layerwise: ${planned.kind === 'stage' ? `stage ${planned.stage}` : `image ${planned.target ?? '(last stage)'}`}` +
           `${planned.writesCacheRef ? ` → cache ${planned.writesCacheRef}` : ''}; ${cacheFrom.length} cache source(s)`,
       );
-      const outcome = await runPlannedBuild(planned, { exec, env, build: config.build, progress: builder.progress, cacheFrom, tmpDir, log, index });
+      const outcome = await runStageOrImageBuild(planned, {
+        exec, env, build: config.build, progress: builder.progress, cacheFrom, tmpDir, log, index, driver: builder.driver,
+        writtenRefExists: Boolean(planned.writesCacheRef && resolved.pinned.has(planned.writesCacheRef)),
+      });
       outcomes.push(outcome);
       const failure = failureMessage(outcome);
       const record = () => finish(outcomes);
@@ -120,6 +150,9 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
 
   function finish(results: RunOutcome[]): BuildRecord {
     const record = assembleRecord({ graph, mode, results, resolvedSources: resolved.statuses, warnings });
+    record.cachePolicy = { readScopes: policy.readScopes, ...(policy.writeScope ? { writeScope: policy.writeScope } : {}), reason: policy.reason };
+    if (cacheRepo) record.cacheRepo = cacheRepo;
+    if (context) record.context = context;
     // On the containerd store the daemon names an image by its manifest digest, not its config digest.
     if (builder.containerdStore && record.digest) record.imageId = record.digest;
     return record;

@@ -13,6 +13,7 @@ export interface InvocationResult {
   seconds: number;
   exitCode: number;
   metadata?: Record<string, unknown>;
+  cacheWrite?: 'pushed' | 'unchanged' | 'failed';
 }
 
 export interface RecordInput {
@@ -82,14 +83,16 @@ export function assembleRecord(input: RecordInput): BuildRecord {
     const list = (steps.get(name) ?? []).sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
     const own = results.find((r) => r.planned.stage === name && r.planned.writesCacheRef) ?? firstBuildOf.get(name);
     const written = results.find((r) => r.planned.stage === name && r.planned.writesCacheRef);
-    const pushed = Boolean(written && written.summary.exportErrors.length === 0 && written.exitCode === 0);
+    const cacheWrite = written ? (written.cacheWrite ?? (written.summary.exportErrors.length === 0 && written.exitCode === 0 ? 'pushed' : 'failed')) : undefined;
+    const pushed = cacheWrite === 'pushed';
     return {
       name,
       steps: list.length,
       cachedSteps: list.filter((s) => s.cached).length,
       seconds: round(list.reduce((sum, s) => sum + s.seconds, 0)),
-      ...(pushed && written?.planned.writesCacheRef ? { cacheRef: written.planned.writesCacheRef } : {}),
+      ...(cacheWrite !== 'failed' && written?.planned.writesCacheRef ? { cacheRef: written.planned.writesCacheRef } : {}),
       pushed,
+      ...(cacheWrite ? { cacheWrite } : {}),
       cacheFrom: own?.cacheFrom ?? [],
       stepDetails: list,
     };

@@ -19,17 +19,61 @@ export interface RunOptions {
   /** Receives the readable log, one line at a time. */
   log: (line: string) => void;
   index: number;
+  driver: string;
+  /** The cache ref this build writes already existed before the run (so an unchanged stage need not re-push). */
+  writtenRefExists: boolean;
 }
 
 export interface RunOutcome extends InvocationResult {
   argv: string[];
   /** Text buildx printed outside the progress stream (its final `ERROR: …`). */
   textLines: string[];
+  /** What happened to the stage's cache write (inline cache images and registry cache exports). */
+  cacheWrite?: 'pushed' | 'unchanged' | 'failed';
 }
 
-export async function runPlannedBuild(planned: PlannedBuild, opts: RunOptions): Promise<RunOutcome> {
+/**
+ * Inline stage builds run in two steps: build (image kept local), then push only when a step of this build
+ * executed, or the ref did not exist yet. Re-exporting the inline cache of a build served entirely from
+ * imported cache writes truncated metadata (moby/buildkit#2274, #7146: the next fresh runner misses);
+ * an unchanged stage's ref is still the good one, so it is left alone.
+ */
+export async function runStageOrImageBuild(planned: PlannedBuild, opts: RunOptions): Promise<RunOutcome> {
+  const first = await runPlannedBuild(planned, opts, false);
+  if (planned.output.type !== 'cache-image') {
+    if (planned.registryCacheTo) first.cacheWrite = first.summary.exportErrors.some((e) => /cache/i.test(e.vertex)) ? 'failed' : 'pushed';
+    return first;
+  }
+  if (failureMessage(first)) return first;
+  const ref = planned.output.ref;
+  const changed = first.summary.steps.some((s) => s.executed);
+  if (!changed && opts.writtenRefExists) {
+    opts.log(`layerwise: every step of ${planned.stage} came from cache; ${ref} is current, not re-pushed`);
+    return { ...first, cacheWrite: 'unchanged' };
+  }
+  if (opts.driver === 'docker') {
+    // The image (with its inline cache in the config) is in the daemon: push it as is.
+    opts.log(`layerwise: pushing ${ref}`);
+    const push = await opts.exec('docker', ['push', ref], { env: opts.env });
+    if (push.exitCode === 0) return { ...first, cacheWrite: 'pushed' };
+    const reason = (push.stderr || push.stdout).trim().split('\n').filter(Boolean).pop() ?? `exit code ${push.exitCode}`;
+    opts.log(`layerwise: push of ${ref} failed: ${reason}`);
+    return { ...first, cacheWrite: 'failed', summary: { ...first.summary, exportErrors: [...first.summary.exportErrors, { vertex: `pushing ${ref}`, error: reason }] } };
+  }
+  // Other drivers keep results in the builder only: build again (all local cache hits) with --push.
+  const second = await runPlannedBuild(planned, { ...opts, index: opts.index + 1000 }, true);
+  const pushErrors = second.summary.exportErrors;
+  return {
+    ...first,
+    seconds: first.seconds + second.seconds,
+    cacheWrite: pushErrors.length || second.exitCode !== 0 ? 'failed' : 'pushed',
+    summary: { ...first.summary, exportErrors: [...first.summary.exportErrors, ...pushErrors] },
+  };
+}
+
+async function runPlannedBuild(planned: PlannedBuild, opts: RunOptions, pushCacheImage: boolean): Promise<RunOutcome> {
   const metadataFile = join(opts.tmpDir, `metadata-${opts.index}.json`);
-  const argv = buildxArgv(planned, { build: opts.build, progress: opts.progress, metadataFile, cacheFrom: opts.cacheFrom });
+  const argv = buildxArgv(planned, { build: opts.build, progress: opts.progress, metadataFile, cacheFrom: opts.cacheFrom, driver: opts.driver, pushCacheImage });
   const parser = opts.progress === 'rawjson' ? new RawJsonProgress() : new PlainProgress();
   const started = Date.now();
   const emit = (lines: string[]) => lines.forEach((l) => opts.log(l));

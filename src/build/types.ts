@@ -16,9 +16,12 @@ export interface StageBuild {
   steps: number;
   cachedSteps: number;
   seconds: number;
-  /** Cache ref written for this stage (absent when nothing was pushed). */
+  /** Cache ref holding this stage's cache after the run: pushed now, or unchanged and still current. */
   cacheRef?: string;
+  /** This run pushed the stage's cache. */
   pushed: boolean;
+  /** `unchanged`: every step came from that ref's cache, so it was not re-exported (moby/buildkit#2274). */
+  cacheWrite?: 'pushed' | 'unchanged' | 'failed';
   cacheFrom: string[];
   stepDetails: BuildStep[];
 }

@@ -40,7 +40,9 @@ export function decideCachePolicy(ctx: RunContext, cache: Pick<CacheConfig, 'sco
   }
 
   const own = explicit ?? (ctx.branch ? branchScope(ctx.branch) : undefined);
-  const readScopes = dedupe([own, defaultScope, ...fallbacks]);
+  // A merge queue run (and anything else with a base) falls back to the branch it merges into.
+  const baseScope = ctx.baseBranch ? branchScope(ctx.baseBranch) : undefined;
+  const readScopes = dedupe([own, baseScope, defaultScope, ...fallbacks]);
   if (ctx.readOnly) {
     return { ownScope: own, readScopes, reason: `read-only context (${describe(ctx)}): caches are read, never written` };
   }

@@ -71,7 +71,7 @@ describe('build plan', () => {
       ['stage', 'build', 'localhost:5000/app-buildcache:build--br-feat', 'cacheonly'],
       ['image', '2', 'localhost:5000/app-buildcache:stage-2--br-feat', 'load'],
     ]);
-    const argv = buildxArgv(plan.builds[0], { build, progress: 'rawjson', metadataFile: '/t/m.json', cacheFrom: ['r:deps--br-main@sha256:1'] });
+    const argv = buildxArgv(plan.builds[0], { build, progress: 'rawjson', metadataFile: '/t/m.json', cacheFrom: ['r:deps--br-main@sha256:1'], driver: 'docker' });
     expect(argv).toEqual([
       'buildx', 'build', '--builder', 'remote-bk', '--file', 'docker/Dockerfile', '--progress=rawjson', '--metadata-file', '/t/m.json',
       '--target', 'deps', '--build-arg', 'VERSION=1.2', '--secret', 'id=npm,env=NPM_TOKEN',
@@ -92,9 +92,19 @@ describe('build plan', () => {
     ]);
     expect(only.output).toEqual({ type: 'load', tags: ['localhost:5000/app:pr'] });
     expect(readOnly.warnings.join()).toMatch(/push skipped: read-only/);
-    const argv = buildxArgv(only, { build, progress: 'plain', metadataFile: 'm', cacheFrom: [] });
+    const argv = buildxArgv(only, { build, progress: 'plain', metadataFile: 'm', cacheFrom: [], driver: 'docker' });
     expect(argv).not.toContain('--push');
     expect(argv.join(' ')).not.toMatch(/--cache-to/);
+  });
+
+  test('inline stage cache images: kept local first (pushed only when the stage changed), or pushed at once', () => {
+    const deps = planBuilds(input()).builds[0];
+    const opts = { build, progress: 'rawjson' as const, metadataFile: 'm', cacheFrom: [] };
+    const tail = (a: string[]) => a.slice(a.indexOf('--provenance=false') + 1, -1);
+    expect(tail(buildxArgv(deps, { ...opts, driver: 'docker' }))).toEqual(['--tag', 'localhost:5000/app-buildcache:deps--br-feat', '--cache-to', 'type=inline', '--load']);
+    expect(tail(buildxArgv(deps, { ...opts, driver: 'remote' }))).toEqual(['--output', 'type=cacheonly']);
+    expect(tail(buildxArgv(deps, { ...opts, driver: 'remote', pushCacheImage: true }))).toEqual(['--tag', 'localhost:5000/app-buildcache:deps--br-feat', '--cache-to', 'type=inline', '--push']);
+    expect(buildxArgv(deps, { ...opts, driver: 'docker' })).toContain('dev.layerwise.intermediate=true');
   });
 
   test('unnamed intermediate stages are reported, not built alone', () => {

@@ -2,7 +2,7 @@ import { decideCachePolicy } from '../../../src/cache/policy.js';
 import type { RunContext } from '../../../src/github/types.js';
 
 const cache = { fallbackScopes: [], writePrScope: false };
-const base: RunContext = { event: 'push', repository: 'acme/app', sha: 'abc', branch: 'feature/x', defaultBranch: 'main', fork: false, actor: 'alice', readOnly: false };
+const base: RunContext = { event: 'push', repository: 'acme/app', sha: 'abc', branch: 'feature/x', defaultBranch: 'main', fork: false, actor: 'alice', readOnly: false, canComment: true, untrustedHead: false };
 const pr = (over: Partial<RunContext> = {}): RunContext => ({
   ...base,
   event: 'pull_request',
@@ -38,6 +38,11 @@ describe('cache write policy', () => {
     expect(decideCachePolicy({ ...base, readOnly: true }, cache).writeScope).toBeUndefined();
   });
 
+  test('a merge queue run reads its own scope, then the branch it merges into', () => {
+    const mq = decideCachePolicy({ ...base, event: 'merge_group', branch: 'gh-readonly-queue/release/pr-7', baseBranch: 'release' }, cache);
+    expect(mq.readScopes).toEqual(['br-gh-readonly-queue-release-pr-7', 'br-release', 'br-main']);
+  });
+
   test('a tag build without a branch reads the default branch only', () => {
     const p = decideCachePolicy({ ...base, event: 'release', branch: undefined }, cache);
     expect(p.readScopes).toEqual(['br-main']);
@@ -45,7 +50,7 @@ describe('cache write policy', () => {
   });
 
   test('explicit scope and fallbacks (CLI)', () => {
-    const ctx: RunContext = { event: 'cli', repository: '', sha: '', fork: false, actor: 'cli', readOnly: false };
+    const ctx: RunContext = { event: 'cli', repository: '', sha: '', fork: false, actor: 'cli', readOnly: false, canComment: false, untrustedHead: false };
     expect(decideCachePolicy(ctx, { scope: 'Nightly/Run', fallbackScopes: ['br-main', 'br-main'], writePrScope: false })).toMatchObject({
       readScopes: ['nightly-run', 'br-main'],
       writeScope: 'nightly-run',

@@ -2,7 +2,7 @@ import { candidateCacheRefs, stageWithDependencies } from '../../../src/cache/so
 import type { Stage, StageGraph } from '../../../src/dockerfile/types.js';
 
 function stage(name: string, index: number, dependsOn: string[], named = true): Stage {
-  return { name, named, index, line: index * 5 + 1, base: { kind: 'scratch' }, dependsOn, instructions: [] };
+  return { name, named, index, line: index * 5 + 1, base: { kind: 'scratch' }, dependsOn, uses: [], instructions: [] };
 }
 
 // base ← deps ← build ; tools ; final (unnamed, index 4) ← build, tools
@@ -13,6 +13,7 @@ export const graph: StageGraph = {
   needed: ['base', 'deps', 'build', 'tools', '4'],
   skipped: [],
   warnings: [],
+  platform: 'linux/amd64',
 };
 
 describe('cache sources', () => {
