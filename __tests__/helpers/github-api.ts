@@ -310,8 +310,12 @@ async function waitForPrism(url: string, child: ChildProcess, output: () => stri
   return false;
 }
 
-/** Starts the fake and Prism in front of it. Start once per suite (beforeAll); `close()` in afterAll. */
+/**
+ * Starts the fake and Prism in front of it. Start once per suite (beforeAll); `close()` in afterAll.
+ * `fullSpec` (or LAYERWISE_PRISM_FULL_SPEC=1) loads the whole 13 MB description instead of the trimmed copy.
+ */
 export async function startGitHubApi(opts: { fullSpec?: boolean } = {}): Promise<GitHubApi> {
+  opts = { fullSpec: process.env.LAYERWISE_PRISM_FULL_SPEC === '1', ...opts };
   const state = new FakeGitHubState();
   let prismUrl = '';
   const fake = createServer(handler(state, () => prismUrl));
