@@ -4,3 +4,4 @@ export { inventoryCacheRepo } from './inventory.js';
 export { executePrune, type PruneOutcome } from './execute.js';
 export { liveRefsFromGitHub } from './github.js';
 export { removeIntermediateImages, type LocalCleanupOptions, type LocalCleanupResult } from './local.js';
+export { runPrune, formatPruneReport, type PruneRunOptions, type PruneRunResult } from './run.js';

@@ -1,0 +1,52 @@
+// One prune run, shared by `layerwise prune` and the action's `mode: prune`: inventory → plan → (delete) →
+// a report that lists what goes and the bytes it frees.
+import { formatBytes } from '../budget/units.js';
+import type { RegistryClient } from '../registry/client.js';
+import { executePrune, type PruneOutcome } from './execute.js';
+import { inventoryCacheRepo } from './inventory.js';
+import { planPrune, type LiveRefs, type PrunePlan } from './plan.js';
+
+export interface PruneRunOptions {
+  client: RegistryClient;
+  /** The cache repository (registry/repository). Image repositories must never be passed here. */
+  cacheRepo: string;
+  live: LiveRefs;
+  retentionMs?: number;
+  keepScopes?: string[];
+  dryRun: boolean;
+  now?: Date;
+}
+
+export interface PruneRunResult {
+  cacheRepo: string;
+  dryRun: boolean;
+  tagsSeen: number;
+  plan: PrunePlan;
+  outcome?: PruneOutcome;
+}
+
+export async function runPrune(o: PruneRunOptions): Promise<PruneRunResult> {
+  const inventory = await inventoryCacheRepo(o.client, o.cacheRepo);
+  const plan = planPrune(inventory, o.live, o.retentionMs, o.now ?? new Date(), { keepScopes: o.keepScopes });
+  const result: PruneRunResult = { cacheRepo: o.cacheRepo, dryRun: o.dryRun, tagsSeen: inventory.length, plan };
+  if (!o.dryRun && plan.remove.length) result.outcome = await executePrune(o.client, o.cacheRepo, plan);
+  return result;
+}
+
+/** Plain-text lines for the CLI and the job log. */
+export function formatPruneReport(r: PruneRunResult, live: LiveRefs): string[] {
+  const lines: string[] = [];
+  const verb = r.dryRun ? 'would delete' : r.outcome?.unsupported ? 'not deleted' : 'deleted';
+  const removedTags = r.plan.remove.flatMap((g) => g.tags.map((t) => ({ ...t, bytes: g.bytes })));
+  const width = Math.max(0, ...removedTags.map((t) => t.tag.length));
+  for (const t of removedTags) lines.push(`${verb}  ${t.tag.padEnd(width)}  ${t.digest.slice(0, 19)}  ${t.reason}`);
+  const count = `${removedTags.length} of ${r.tagsSeen} tag${r.tagsSeen === 1 ? '' : 's'} in ${r.cacheRepo}`;
+  if (!removedTags.length) lines.push(`nothing to prune: ${r.tagsSeen} tag${r.tagsSeen === 1 ? '' : 's'} in ${r.cacheRepo}, all kept`);
+  else if (r.dryRun) lines.push(`dry run: ${count} would go, freeing ${formatBytes(r.plan.bytesFreed)} of blobs no kept tag uses; run with --delete to delete`);
+  else if (r.outcome?.unsupported) lines.push(`nothing deleted: ${r.outcome.unsupported}`);
+  else lines.push(`deleted ${count}; ${formatBytes(r.plan.bytesFreed)} of blobs no kept tag uses become free after the registry's garbage collection`);
+  for (const w of r.outcome?.warnings ?? []) lines.push(`warning: ${w}`);
+  if (!live.openPrs) lines.push('note: PR scopes were not judged (no open-PR list given)');
+  if (!live.branches) lines.push('note: branch scopes were not judged (no branch list given)');
+  return lines;
+}
