@@ -81,6 +81,7 @@ export function buildStageGraph(text: string, opts: StageGraphOptions): StageGra
     skipped: nodes.filter((n) => !neededSet.has(n)).map(keyOf),
     warnings,
     platform: formatPlatform(target),
+    ...(raw.syntax ? { syntax: raw.syntax } : {}),
   };
 }
 

@@ -35,6 +35,8 @@ export interface MetaArg {
 
 export interface RawDockerfile {
   escapeToken: string;
+  /** `# syntax=` directive: BuildKit pulls this frontend image and uses its rules instead of the engine's. */
+  syntax?: string;
   metaArgs: MetaArg[];
   stages: RawStage[];
 }
@@ -74,12 +76,14 @@ export function parseDockerfile(text: string, file: string): RawDockerfile {
     const last = all[all.length - 1].getRange().start.line + 1;
     throw inputError(file, last, 'no FROM instruction', 'at least one FROM to start a stage');
   }
-  return { escapeToken: ast.getEscapeCharacter(), metaArgs, stages };
+  const syntax = ast.getDirectives().find((d) => d.getName().toLowerCase() === 'syntax')?.getValue();
+  return { escapeToken: ast.getEscapeCharacter(), ...(syntax ? { syntax } : {}), metaArgs, stages };
 }
 
 function parseFrom(ins: From, index: number, line: number, file: string): RawStage {
   const args = ins.getArguments().map((a) => a.getValue());
   const flags = ins.getFlags();
+  rejectDuplicateFlag(flags, 'platform', line, file);
   for (const f of flags) {
     if (f.getName().toLowerCase() !== 'platform') throw inputError(file, line, `unknown flag --${f.getName()} on FROM`, 'only --platform');
   }
@@ -109,6 +113,7 @@ function parseFrom(ins: From, index: number, line: number, file: string): RawSta
 /** Stage sources of one instruction: `COPY --from=X` and every `RUN --mount=…,from=X`. */
 function sourcesOf(ins: AstInstruction, line: number, file: string): SourceRef[] {
   if (ins instanceof Copy) {
+    rejectDuplicateFlag(ins.getFlags(), 'from', line, file);
     const from = ins.getFromFlag();
     if (!from) return [];
     const value = from.getValue();
@@ -121,6 +126,10 @@ function sourcesOf(ins: AstInstruction, line: number, file: string): SourceRef[]
   }
   if (ins instanceof Run) return ins.getFlags().flatMap((f) => mountSources(f, line, file));
   return [];
+}
+
+function rejectDuplicateFlag(flags: Flag[], name: string, line: number, file: string): void {
+  if (flags.filter((f) => f.getName().toLowerCase() === name).length > 1) throw inputError(file, line, `--${name} is given twice`, `one --${name}`);
 }
 
 function mountSources(flag: Flag, line: number, file: string): SourceRef[] {

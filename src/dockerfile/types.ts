@@ -49,4 +49,9 @@ export interface StageGraph {
   warnings: string[];
   /** Target platform the graph was resolved for (TARGETPLATFORM), e.g. linux/amd64. */
   platform: string;
+  /**
+   * The `# syntax=` directive, when present: BuildKit then pulls that frontend image (network needed) and
+   * its rules apply instead of the engine's built-in ones.
+   */
+  syntax?: string;
 }

@@ -238,6 +238,11 @@ const cases: Case[] = [
     rejected: { ours: /^Dockerfile:1: FROM .* \(expected FROM \[--platform=P\] <image> \[AS <name>\]\)/, engine: /line 1: FROM requires either one or three arguments/ },
   },
   {
+    name: 'COPY --from given twice',
+    lines: (b) => [`FROM ${b} AS a`, 'RUN echo a > /a', `FROM ${b} AS b`, 'RUN echo b > /a', 'FROM scratch', 'COPY --from=a --from=b /a /a'],
+    rejected: { ours: /^Dockerfile:6: --from is given twice/, engine: /line 6: duplicate flag specified: from/ },
+  },
+  {
     name: 'ONBUILD ONBUILD',
     lines: (b) => [`FROM ${b}`, 'ONBUILD ONBUILD RUN x'],
     rejected: { ours: /^Dockerfile:2: ONBUILD ONBUILD is not allowed/, engine: /line 2: Chaining ONBUILD/ },

@@ -37,6 +37,8 @@ const cases: [string, string[], Omit<StageGraphOptions, 'file'>, string][] = [
   ['bad substitution', ['FROM ${:x}'], {}, 'Dockerfile:1: FROM ${:x}: syntax error: bad substitution (expected a valid $VAR or ${VAR…} expression)'],
   ['FROM --platform that is not a platform', ['ARG P=linux/amd64/v2/x', 'FROM --platform=$P busybox'], {}, "Dockerfile:2: FROM --platform=$P gives 'linux/amd64/v2/x' (expected os/arch[/variant], e.g. linux/amd64)"],
   ['--platform option that is not a platform', ['FROM busybox'], { platform: 'linux/amd 64' }, "Dockerfile: --platform 'linux/amd 64' is not a platform (expected os/arch[/variant], e.g. linux/amd64)"],
+  ['COPY --from twice', ['FROM busybox AS a', 'FROM busybox AS b', 'FROM scratch', 'COPY --from=a --from=b /a /a'], {}, 'Dockerfile:4: --from is given twice (expected one --from)'],
+  ['FROM --platform twice', ['FROM --platform=linux/amd64 --platform=linux/arm64 busybox'], {}, 'Dockerfile:1: --platform is given twice (expected one --platform)'],
   ['ADD --from', ['FROM busybox AS a', 'FROM busybox', 'ADD --from=a /a /a'], {}, 'Dockerfile:3: ADD does not take --from (expected COPY --from=<stage>)'],
 ];
 

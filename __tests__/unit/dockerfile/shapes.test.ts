@@ -14,6 +14,7 @@ interface Shape {
   bases?: Record<string, StageBase>;
   buildable?: string[];
   warnings?: RegExp[];
+  syntax?: string;
 }
 
 const img = (ref: string): StageBase => ({ kind: 'image', ref });
@@ -28,7 +29,7 @@ const shapes: Shape[] = [
       '', 'FROM scratch', 'COPY --from=build /out/app /app', 'ENTRYPOINT ["/app"]'],
     target: '1', needed: ['build', '1'], skipped: [],
     dependsOn: { build: [], 1: ['build'] }, stageLines: { build: 3, 1: 10 },
-    bases: { build: img('golang:1.22-bookworm'), 1: { kind: 'scratch' } }, buildable: ['build', '1'],
+    bases: { build: img('golang:1.22-bookworm'), 1: { kind: 'scratch' } }, buildable: ['build', '1'], syntax: 'docker/dockerfile:1',
   },
   {
     name: 'Node: deps → build → runtime, test stage skipped',
@@ -184,7 +185,7 @@ const shapes: Shape[] = [
   {
     name: 'comments, blank lines, continuation inside FROM, syntax directive',
     lines: ['# syntax=docker/dockerfile:1.7', '', '# the builder', 'FROM \\', '  golang:1.22 \\', '  AS build', '', '# runtime', 'FROM gcr.io/distroless/static', 'COPY --from=build /a /a'],
-    target: '1', needed: ['build', '1'], skipped: [], stageLines: { build: 4, 1: 9 }, bases: { 1: img('gcr.io/distroless/static') },
+    target: '1', needed: ['build', '1'], skipped: [], stageLines: { build: 4, 1: 9 }, bases: { 1: img('gcr.io/distroless/static') }, syntax: 'docker/dockerfile:1.7',
   },
   {
     name: 'registry with port and digest-pinned base',
@@ -208,5 +209,21 @@ describe('stage graph shapes', () => {
     if (shape.buildable) expect(buildableStages(g).map((s) => s.name)).toEqual(shape.buildable);
     expect(g.warnings.length).toBe(shape.warnings?.length ?? 0);
     shape.warnings?.forEach((re, i) => expect(g.warnings[i]).toMatch(re));
+    expect(g.syntax).toBe(shape.syntax);
+  });
+
+  test('instructions keep keyword, start line and text (continuations joined, heredoc bodies kept)', () => {
+    const g = buildStageGraph(
+      ['FROM busybox AS a', 'run apt-get update && \\', '    apt-get install -y curl', 'RUN <<EOF', 'echo one', 'EOF', 'ONBUILD COPY . /src', 'COPY --from=alpine:3 /x /y'].join('\n'),
+      { file: 'Dockerfile', ...amd64 },
+    );
+    expect(g.stages[0].instructions).toEqual([
+      { keyword: 'FROM', line: 1, text: 'FROM busybox AS a' },
+      { keyword: 'RUN', line: 2, text: 'RUN apt-get update && apt-get install -y curl' },
+      { keyword: 'RUN', line: 4, text: 'RUN <<EOF\necho one\nEOF' },
+      { keyword: 'ONBUILD', line: 7, text: 'ONBUILD COPY . /src' },
+      { keyword: 'COPY', line: 8, text: 'COPY --from=alpine:3 /x /y' },
+    ]);
+    expect(g.platform).toBe('linux/amd64');
   });
 });
