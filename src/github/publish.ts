@@ -7,7 +7,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { buildAnnotations, type Annotation } from './annotations.js';
 import type { Octokit } from './octokit.js';
 import { checkClaimedPr, requireWorkflowRun, resolveReportPr } from './report-mode.js';
-import { MAX_COMMENT_CHARS, stickyMarker, upsertStickyComment, type Logger, type StickyCommentResult } from './sticky-comment.js';
+import { commentBodyLimit, upsertStickyComment, type Logger, type StickyCommentResult } from './sticky-comment.js';
 import type { RunContext } from './types.js';
 import { parseUntrustedReport, safeImageKey } from './untrusted-report.js';
 
@@ -125,7 +125,7 @@ export async function publishUntrustedReport(input: ReportModeInput, io: Publish
   requireWorkflowRun(input.ctx);
   const report = parseUntrustedReport(input.reportText, input.reportFile);
   const key = safeImageKey(report.imageKey);
-  const markdown = renderMarkdown(report, { maxChars: MAX_COMMENT_CHARS - stickyMarker(key).length - 2 });
+  const markdown = renderMarkdown(report, { maxChars: commentBodyLimit(key) });
   let resolved;
   try {
     resolved = await resolveReportPr(input.octokit, input.ctx);

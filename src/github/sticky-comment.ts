@@ -16,6 +16,11 @@ export function stickyMarker(key: string): string {
   return `${MARKER_PREFIX}${escapeMarkerKey(key)} -->`;
 }
 
+/** Characters left for the report under the marker line: render with `renderMarkdown(report, { maxChars })`. */
+export function commentBodyLimit(key: string): number {
+  return MAX_COMMENT_CHARS - stickyMarker(key).length - 2;
+}
+
 const TRUNCATED_NOTE = '\n\n_…cut to fit GitHub\'s comment limit; the full report is in the job summary and the JSON report._';
 
 /** Marker line + body, cut at a line boundary when GitHub would refuse it. */

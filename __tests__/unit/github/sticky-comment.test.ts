@@ -1,4 +1,4 @@
-import { escapeMarkerKey, isStickyComment, stickyBody, stickyMarker, MAX_COMMENT_CHARS } from '../../../src/github/sticky-comment.js';
+import { commentBodyLimit, escapeMarkerKey, isStickyComment, stickyBody, stickyMarker, MAX_COMMENT_CHARS } from '../../../src/github/sticky-comment.js';
 
 describe('sticky comment marker', () => {
   test('versioned marker with the key', () => {
@@ -41,4 +41,10 @@ describe('sticky comment marker', () => {
     expect(cut.length).toBeLessThanOrEqual(1000);
     expect(() => encodeURIComponent(cut)).not.toThrow();
   });
+});
+
+test('commentBodyLimit leaves room for the marker line', () => {
+  const body = 'x'.repeat(commentBodyLimit('web'));
+  expect(stickyBody('web', body)).toBe(`${stickyMarker('web')}\n${body}`);
+  expect(stickyBody('web', body).length).toBeLessThan(MAX_COMMENT_CHARS);
 });
