@@ -201,7 +201,9 @@ export function cacheSection(b: BuildRecord | null): string {
     : `🧱 Build cache: ${n(b.cachedSteps)} of ${n(b.totalSteps)} steps cached (${pct}), ${seconds(b.seconds)} (${esc(String(b.mode))} mode)`;
   const rows = b.stages.map((s) => {
     const missed = s.stepDetails.filter((x) => !x.cached).reduce((t, x) => t + n(x.seconds), 0);
-    const cache = s.cacheRef ? `${s.pushed ? 'written' : 'not written'}: ${code(s.cacheRef, 80, true)}` : 'not written';
+    const write = s.cacheWrite ?? (s.pushed ? 'pushed' : undefined);
+    const how = write === 'pushed' ? 'pushed' : write === 'unchanged' ? 'unchanged, still current' : write === 'failed' ? '⚠️ push failed' : 'read only';
+    const cache = s.cacheRef ? `${how}: ${code(s.cacheRef, 80, true)}` : 'not written';
     return `| ${code(s.name, 40)} | ${n(s.cachedSteps)} / ${n(s.steps)} | ${seconds(s.seconds)} | ${seconds(missed)} | ${cache} |`;
   });
   const sources = b.cacheSources.map((c) => {

@@ -53,6 +53,7 @@ export const build: BuildRecord = {
       seconds: 0.4,
       cacheRef: 'localhost:5000/acme/app-buildcache:deps--br-main',
       pushed: false,
+      cacheWrite: 'unchanged',
       cacheFrom: ['localhost:5000/acme/app-buildcache:deps--br-main'],
       stepDetails: [
         { stage: 'deps', instruction: 'RUN apk add curl', line: 4, cached: true, seconds: 0.1 },
