@@ -5,7 +5,6 @@ import { renderJson } from '../../../src/report/build.js';
 import { firstRunReport, fullReport } from './fixtures.js';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Ajv = require('ajv') as new (opts: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown[] } };
 const schema = JSON.parse(readFileSync(new URL('../../../docs/report.schema.json', import.meta.url), 'utf8'));
 const validate = new Ajv({ allErrors: true, format: 'full' }).compile(schema);
