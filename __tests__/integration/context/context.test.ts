@@ -6,6 +6,9 @@ import { join, relative } from 'node:path';
 import { describeWithTestbed, docker } from '../../helpers/testbed.js';
 import { hashContext, measureContext, walkContext, loadContextFilter } from '../../../src/context/index.js';
 
+/** Docker builds and pushes: jest's 5 s default is too short on a loaded runner. */
+const SLOW = 180_000;
+
 const IGNORE = ['# fixture', 'node_modules', '!node_modules/keep-me', '*.log', '**/*.tmp', 'build/', 'docs/**/*.md', '!docs/README.md', '/secret.txt'].join('\n');
 
 function makeContext(): string {
@@ -127,5 +130,5 @@ describeWithTestbed('the kept set matches what BuildKit sends', () => {
       rmSync(dir, { recursive: true, force: true });
       rmSync(out, { recursive: true, force: true });
     }
-  });
+  }, SLOW);
 });

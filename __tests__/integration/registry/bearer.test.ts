@@ -7,6 +7,9 @@ import { RegistryClient } from '../../../src/registry/client.js';
 import { RegistryError } from '../../../src/registry/errors.js';
 import { resolveImage } from '../../../src/registry/resolve.js';
 
+/** Docker builds and pushes: jest's 5 s default is too short on a loaded runner. */
+const SLOW = 180_000;
+
 function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
   return new Promise((resolve) => {
     const server = createServer(handler);
@@ -70,7 +73,7 @@ describeWithTestbed('Bearer token flow and cross-origin blob redirects', (bed) =
       }
       void proxy(bed().registry, req, res);
     });
-  });
+  }, SLOW);
   afterAll(() => {
     front?.close();
     cdn?.close();

@@ -10,6 +10,9 @@ import { RegistryDeleteUnsupportedError, RegistryError } from '../../../src/regi
 import { MEDIA_TYPES, type ImageManifest } from '../../../src/registry/media-types.js';
 import { resolveImage } from '../../../src/registry/resolve.js';
 
+/** Docker builds and pushes: jest's 5 s default is too short on a loaded runner. */
+const SLOW = 180_000;
+
 /** Tags the bed's base image as `ref`, pushes it (with a DOCKER_CONFIG when given) and returns the pushed digest. */
 function pushAs(base: string, ref: string, config?: string): string {
   docker(['tag', base, ref]);
@@ -39,7 +42,7 @@ describeWithTestbed('RegistryClient against real registries', (bed) => {
     docker(['pull', bed().baseImage]);
     repo = `${bed().registry}/layerwise-test/${uniqueName('regclient')}`;
     digest = pushAs(bed().baseImage, `${repo}:one`);
-  });
+  }, SLOW);
 
   test('headManifest and getManifest agree with the digest docker pushed', async () => {
     const head = await client.headManifest(`${repo}:one`);
@@ -96,7 +99,7 @@ describeWithTestbed('RegistryClient against real registries', (bed) => {
     expect(await client.deleteManifest(victim, d)).toBe(true);
     expect(await client.headManifest(`${victim}:gone`)).toBeNull();
     expect(await client.deleteManifest(victim, d)).toBe(false);
-  });
+  }, SLOW);
 
   test('a registry with deletion disabled gives a typed error and keeps the image', async () => {
     const kept = `${bed().noDeleteRegistry}/layerwise-test/${uniqueName('regnodelete')}`;
@@ -106,7 +109,7 @@ describeWithTestbed('RegistryClient against real registries', (bed) => {
     expect((err as RegistryError).status).toBe(405);
     expect((err as Error).message).toContain('does not allow deleting manifests');
     expect((await client.headManifest(`${kept}:stay`))?.digest).toBe(d);
-  });
+  }, SLOW);
 
   test('an unreachable registry is a RegistryError with status 0, not a crash', async () => {
     const err = await client.headManifest('localhost:5999/nothing/here:1').catch((e: unknown) => e);
@@ -124,7 +127,7 @@ describeWithTestbed('RegistryClient against real registries', (bed) => {
       docker(['--config', config, 'login', bed().authRegistry, '-u', 'layerwise', '--password-stdin'], { input: 'testbed' });
       authRepo = `${bed().authRegistry}/layerwise-test/${uniqueName('regauth')}`;
       authDigest = pushAs(bed().baseImage, `${authRepo}:a`, config);
-    });
+    }, SLOW);
     afterAll(() => rmSync(config, { recursive: true, force: true }));
 
     test('credentials from the Docker config written by docker login', async () => {

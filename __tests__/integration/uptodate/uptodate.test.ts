@@ -7,6 +7,9 @@ import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.j
 import { RegistryClient } from '../../../src/registry/client.js';
 import { CONTENT_KEY_LABEL, computeContentKey, decideUpToDate, retagByDigest } from '../../../src/uptodate/index.js';
 
+/** Docker builds and pushes: jest's 5 s default is too short on a loaded runner. */
+const SLOW = 180_000;
+
 describeWithTestbed('up-to-date check', (bed) => {
   const client = new RegistryClient({ env: { DOCKER_CONFIG: '/nonexistent' } });
   let dir: string;
@@ -37,7 +40,7 @@ describeWithTestbed('up-to-date check', (bed) => {
     writeFileSync(join(dir, 'app.txt'), 'version 1\n');
     writeFileSync(join(dir, 'debug.log'), 'noise\n');
     mkdirSync(join(dir, 'scratch'));
-  });
+  }, SLOW);
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
     for (const ref of images) spawnQuiet(['rmi', ref]);
@@ -71,7 +74,7 @@ describeWithTestbed('up-to-date check', (bed) => {
       await retagByDigest(client, `${baseTag.replace(/:1$/, '')}@${before}`, [baseTag]);
     }
     expect((await computeContentKey(options())).key).toBe(k0);
-  });
+  }, SLOW);
 
   test('second run with no change skips; an ignored change skips; a kept change builds', async () => {
     const first = await decideUpToDate({ ...options(), lookupRefs: [cacheRef] });
@@ -98,7 +101,7 @@ describeWithTestbed('up-to-date check', (bed) => {
     const skip = await decideUpToDate({ ...options(), lookupRefs: [cacheRef] });
     expect(skip.hit).not.toBeNull();
     console.log(`up-to-date: first build ${built.seconds.toFixed(2)} s, fully cached build+push ${cached.seconds.toFixed(2)} s, skip decision ${skip.seconds.toFixed(3)} s`);
-  });
+  }, SLOW);
 
   test('an unreachable base registry is a warning and no key, never a skip', async () => {
     const broken = mkdtempSync(join(tmpdir(), 'lw-uptodate-broken-'));
@@ -129,7 +132,7 @@ describeWithTestbed('up-to-date check', (bed) => {
     docker(['pull', sameRegistry]);
     images.push(sameRegistry);
     expect(docker(['run', '--rm', sameRegistry, 'cat', '/app.txt'])).toBe('version 1\n');
-  });
+  }, SLOW);
 });
 
 function spawnQuiet(args: string[]): void {
