@@ -84,7 +84,7 @@ export function imageArchiveFile(path: string, ref?: string): ImageSource {
       } catch (err) {
         throw new InputError(`${path}: cannot read image archive (${(err as Error).message})`);
       }
-      const archive = await readSaveArchive(createReadStream(path), { label: path, estimateGzip: !opts.compressedSizes });
+      const archive = await readSaveArchive(createReadStream(path, { highWaterMark: 1 << 20 }), { label: path, estimateGzip: !opts.compressedSizes });
       return fromArchive(archive, ref, path, opts);
     },
   };
