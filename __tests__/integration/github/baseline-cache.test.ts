@@ -10,6 +10,9 @@ import { actionsCacheBaselineStore, baselineCacheKey } from '../../../src/github
 import type { Logger } from '../../../src/github/sticky-comment.js';
 import type { ImageAnalysis } from '../../../src/image/types.js';
 
+// Jest ignores a project-level testTimeout: servers and tar/zstd under a loaded machine need more than 5 s.
+jest.setTimeout(120_000);
+
 function analysis(ref: string, compressedBytes: number): ImageAnalysis {
   return {
     ref, compressedBytes, sizeBytes: compressedBytes * 2, layerCount: 1, wastedBytes: 0, efficiency: 1, hints: [],

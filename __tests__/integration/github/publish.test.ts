@@ -19,6 +19,9 @@ import { renderMarkdown } from '../../../src/report/markdown.js';
 import { InputError } from '../../../src/config/errors.js';
 import type { Annotation } from '../../../src/github/annotations.js';
 
+// Jest ignores a project-level testTimeout: servers and tar/zstd under a loaded machine need more than 5 s.
+jest.setTimeout(120_000);
+
 const config = { comment: true, commentAuthor: 'github-actions[bot]', imageKey: 'web', build: { dockerfile: FIXTURE_DOCKERFILE } };
 
 function recorder(): PublishIO & { warnings: string[]; summaries: string[]; annotations: Annotation[] } {

@@ -1,9 +1,13 @@
 // The sticky comment against Prism + GitHub's OpenAPI description: every request and response is checked
 // against GitHub's spec, so these pass only if layerwise speaks GitHub's API as documented.
+import { jest } from '@jest/globals';
 import { describeWithTestbed } from '../../helpers/testbed.js';
 import { startGitHubApi, type GitHubApi } from '../../helpers/github-api.js';
 import { createOctokit } from '../../../src/github/octokit.js';
 import { upsertStickyComment, stickyMarker, MAX_COMMENT_CHARS, type Logger } from '../../../src/github/sticky-comment.js';
+
+// Jest ignores a project-level testTimeout: servers and tar/zstd under a loaded machine need more than 5 s.
+jest.setTimeout(120_000);
 
 const ISSUE = 'acme/app#7';
 const base = { owner: 'acme', repo: 'app', issueNumber: 7, key: 'web', author: 'github-actions[bot]' };
