@@ -71,7 +71,7 @@ export const JUNK_RULES: Rule[] = [
     id: 'toolchain', title: 'compiler toolchain in the final image', minBytes: 1 * MiB,
     match: (p) =>
       under('usr/lib/gcc')(p) ?? under('usr/libexec/gcc')(p) ?? segment(/^(usr\/lib\/llvm-[^/]+)\//)(p) ?? under('usr/local/go')(p) ??
-      segment(/^((?:root|usr\/local)\/\.?rustup\/toolchains)\//)(p) ?? segment(/^(usr\/bin)\/(?:[\w-]+-)?(?:gcc|g\+\+|cc1|clang|rustc)(?:-[\d.]+)?$/)(p),
+      segment(/^((?:root|usr\/local)\/\.?rustup\/toolchains)\//)(p) ?? segment(/^(usr\/bin\/(?:[\w-]+-)?(?:gcc|g\+\+|cc1|clang|rustc)(?:-[\d.]+)?)$/)(p),
     fix: () => 'build in a builder stage and `COPY --from=builder` only the built artefacts',
   },
   {

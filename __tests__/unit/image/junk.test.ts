@@ -1,0 +1,68 @@
+import { findJunk, JUNK_RULES } from '../../../src/image/junk.js';
+import type { Shadow, SurvivingFile } from '../../../src/image/stack.js';
+
+const layers = [
+  { instruction: 'COPY . /src', line: 3 },
+  { instruction: 'RUN apt-get update && apt-get install -y gcc', line: 5 },
+];
+
+describe('junk rules', () => {
+  test.each([
+    ['apt-lists', 'var/lib/apt/lists/deb.debian.org_dists_bookworm_InRelease', '/var/lib/apt/lists'],
+    ['apt-cache', 'var/cache/apt/archives/gcc_12.deb', '/var/cache/apt'],
+    ['apk-cache', 'var/cache/apk/APKINDEX.tar.gz', '/var/cache/apk'],
+    ['pip-cache', 'root/.cache/pip/http/a/b', '/root/.cache/pip'],
+    ['pip-cache', 'home/app/.cache/pip/wheels/x.whl', '/home/app/.cache/pip'],
+    ['npm-cache', 'root/.npm/_cacache/content-v2/sha512/ab', '/root/.npm/_cacache'],
+    ['yarn-cache', 'usr/local/share/.cache/yarn/v6/npm-x.tgz', '/usr/local/share/.cache/yarn'],
+    ['git-dir', 'src/app/.git/objects/pack/p.pack', '/src/app/.git'],
+    ['tmp', 'tmp/build/out.o', '/tmp'],
+    ['tmp', 'var/tmp/x', '/var/tmp'],
+    ['toolchain', 'usr/lib/gcc/x86_64-linux-gnu/12/cc1', '/usr/lib/gcc'],
+    ['toolchain', 'usr/bin/x86_64-linux-gnu-gcc-12', '/usr/bin/x86_64-linux-gnu-gcc-12'],
+    ['toolchain', 'usr/local/go/pkg/tool/linux_amd64/compile', '/usr/local/go'],
+    ['docs', 'usr/share/doc/gcc-12/changelog.gz', '/usr/share/doc'],
+    ['docs', 'usr/share/man/man1/gcc.1.gz', '/usr/share/man'],
+  ])('%s matches %s', (rule, path, group) => {
+    const hints = findJunk([{ path, bytes: 5 << 20, layer: 1 }], [], layers);
+    expect(hints.map((h) => [h.rule, h.paths, h.line, h.layerIndex])).toEqual([[rule, [group], 5, 1]]);
+  });
+
+  test.each(['usr/bin/gcc-wrapper.sh', 'opt/tmp/x', 'var/lib/apt/extended_states', 'app/.github/workflows/x.yml', 'usr/share/docs/x'])(
+    'no rule matches %s',
+    (path) => expect(findJunk([{ path, bytes: 5 << 20, layer: 0 }], [], layers)).toEqual([]),
+  );
+
+  test('minimum sizes keep noise out; bytes add up per rule and layer', () => {
+    const small: SurvivingFile[] = [{ path: 'tmp/a', bytes: 1000, layer: 0 }];
+    expect(findJunk(small, [], layers)).toEqual([]);
+    const many: SurvivingFile[] = Array.from({ length: 20 }, (_, i) => ({ path: `tmp/f${i}`, bytes: 1000, layer: 0 }));
+    expect(findJunk(many, [], layers)).toEqual([expect.objectContaining({ rule: 'tmp', bytes: 20_000, fix: 'remove it in the step that creates it (`&& rm -rf /tmp/*`) or keep it out of the build context' })]);
+  });
+
+  test('fixes follow the instruction: .dockerignore for a COPY, same-RUN cleanup for a RUN', () => {
+    const git = findJunk([{ path: 'src/.git/index', bytes: 1 << 20, layer: 0 }], [], layers);
+    expect(git[0].fix).toBe('add `.git` to .dockerignore');
+    const apt = findJunk([{ path: 'var/lib/apt/lists/x', bytes: 1 << 20, layer: 1 }], [], layers);
+    expect(apt[0].fix).toBe('end the same RUN with `&& rm -rf /var/lib/apt/lists/*`');
+  });
+
+  test('cross-layer waste: merge advice only for measured deletions above the threshold', () => {
+    const shadows: Shadow[] = [
+      { origin: 1, by: 2, how: 'deleted', bytes: 10 << 20, files: 3, paths: [{ path: 'var/cache/apt/archives/x.deb', bytes: 9 << 20 }] },
+      { origin: 0, by: 2, how: 'deleted', bytes: 1000, files: 1, paths: [{ path: 'src/tiny', bytes: 1000 }] },
+      { origin: 0, by: 2, how: 'overwritten', bytes: 2 << 20, files: 40, paths: [{ path: 'src/big.bin', bytes: 1 << 20 }] },
+    ];
+    const hints = findJunk([], shadows, [...layers, { instruction: 'RUN apt-get clean && chown -R app /src', line: 9 }]);
+    expect(hints.map((h) => [h.rule, h.bytes, h.line])).toEqual([['cleanup-in-later-layer', 10 << 20, 5], ['rewritten-in-later-layer', 2 << 20, 3]]);
+    expect(hints[0].fix).toBe('do the cleanup from line 9 in the same RUN as line 5 (merge the two RUNs)');
+    expect(hints[1].fix).toBe('set ownership and modes where the files are created (`COPY --chown/--chmod`, or in the same RUN) instead of line 9');
+  });
+
+  test('every rule has a fix and a minimum', () => {
+    for (const r of JUNK_RULES) {
+      expect(r.fix('RUN').length).toBeGreaterThan(10);
+      expect(r.minBytes).toBeGreaterThan(0);
+    }
+  });
+});
