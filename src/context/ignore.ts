@@ -2,8 +2,8 @@
 // to the context root, case-sensitive, `!` re-includes, a matched directory excludes everything under it.
 // BuildKit prefers `<Dockerfile>.dockerignore` next to the Dockerfile over the context's `.dockerignore`.
 import dockerignore from '@balena/dockerignore';
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 
 export interface ContextFilter {
   /** The ignore file that was applied (relative to the context, or absolute outside it), if any. */
@@ -35,6 +35,7 @@ export function makeFilter(patterns: string[], alwaysKept: string[] = [], source
     alwaysKept: new Set(alwaysKept),
     excludes: (path) => matcher.ignores(path),
     mayHoldException(dir) {
+      if (alwaysKept.some((k) => k.startsWith(`${dir}/`))) return true;
       return exceptions.some((p) => {
         if (p.startsWith(`${dir}/`)) return true;
         const wild = p.search(/[*?[\\]/);
@@ -56,11 +57,14 @@ async function readIfExists(path: string): Promise<string | undefined> {
 }
 
 /**
- * The filter for a context directory. `dockerfile` is the Dockerfile path (absolute, or relative to the
- * context); it selects `<Dockerfile>.dockerignore` when present and is always kept.
+ * The filter for a context directory. `dockerfile` is the Dockerfile path as `docker build -f` takes it
+ * (relative to the working directory; default `<context>/Dockerfile`); it selects `<Dockerfile>.dockerignore`
+ * when present and is always kept.
  */
-export async function loadContextFilter(contextDir: string, dockerfile = 'Dockerfile'): Promise<ContextFilter> {
-  const dockerfileAbs = isAbsolute(dockerfile) ? dockerfile : join(contextDir, dockerfile);
+export async function loadContextFilter(contextDir: string, dockerfile?: string): Promise<ContextFilter> {
+  const given = dockerfile === undefined ? join(contextDir, 'Dockerfile') : resolve(dockerfile);
+  // The context root arrives as a real path; resolve the Dockerfile's links too so `relative` agrees.
+  const dockerfileAbs = await realpath(given).catch(() => given);
   const inside = (abs: string) => {
     const rel = relative(contextDir, abs);
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : undefined;

@@ -4,7 +4,7 @@ import { loadContextFilter } from './ignore.js';
 import { walkContext, type WalkNotes } from './walk.js';
 
 export interface ContextOptions {
-  /** Dockerfile path, absolute or relative to the context (default `Dockerfile`). */
+  /** Dockerfile path as `docker build -f` takes it: relative to the working directory (default `<context>/Dockerfile`). */
   dockerfile?: string;
 }
 

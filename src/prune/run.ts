@@ -33,8 +33,8 @@ export async function runPrune(o: PruneRunOptions): Promise<PruneRunResult> {
   return result;
 }
 
-/** Plain-text lines for the CLI and the job log. */
-export function formatPruneReport(r: PruneRunResult, live: LiveRefs): string[] {
+/** Plain-text lines for the CLI and the job log. `deleteHint` says how to delete for real (CLI vs action input). */
+export function formatPruneReport(r: PruneRunResult, live: LiveRefs, deleteHint = 'run with --delete to delete'): string[] {
   const lines: string[] = [];
   const verb = r.dryRun ? 'would delete' : r.outcome?.unsupported ? 'not deleted' : 'deleted';
   const removedTags = r.plan.remove.flatMap((g) => g.tags.map((t) => ({ ...t, bytes: g.bytes })));
@@ -42,7 +42,7 @@ export function formatPruneReport(r: PruneRunResult, live: LiveRefs): string[] {
   for (const t of removedTags) lines.push(`${verb}  ${t.tag.padEnd(width)}  ${t.digest.slice(0, 19)}  ${t.reason}`);
   const count = `${removedTags.length} of ${r.tagsSeen} tag${r.tagsSeen === 1 ? '' : 's'} in ${r.cacheRepo}`;
   if (!removedTags.length) lines.push(`nothing to prune: ${r.tagsSeen} tag${r.tagsSeen === 1 ? '' : 's'} in ${r.cacheRepo}, all kept`);
-  else if (r.dryRun) lines.push(`dry run: ${count} would go, freeing ${formatBytes(r.plan.bytesFreed)} of blobs no kept tag uses; run with --delete to delete`);
+  else if (r.dryRun) lines.push(`dry run: ${count} would go, freeing ${formatBytes(r.plan.bytesFreed)} of blobs no kept tag uses; ${deleteHint}`);
   else if (r.outcome?.unsupported) lines.push(`nothing deleted: ${r.outcome.unsupported}`);
   else lines.push(`deleted ${count}; ${formatBytes(r.plan.bytesFreed)} of blobs no kept tag uses become free after the registry's garbage collection`);
   for (const w of r.outcome?.warnings ?? []) lines.push(`warning: ${w}`);

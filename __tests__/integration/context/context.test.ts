@@ -89,6 +89,24 @@ describe('measureContext and hashContext', () => {
     expect(specific.largest.map((f) => f.path)).toEqual(expect.arrayContaining(['mid.bin', 'a.log']));
   });
 
+  test('-f path: relative to the working directory, its own .dockerignore beside it, kept when inside the context', async () => {
+    mkdirSync(join(dir, 'docker'));
+    writeFileSync(join(dir, 'docker/app.Dockerfile'), 'FROM scratch\n');
+    writeFileSync(join(dir, 'docker/app.Dockerfile.dockerignore'), 'docker/\n*.bin\n');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const m = await measureContext('.', { dockerfile: 'docker/app.Dockerfile' });
+      expect(m.ignoreFile).toBe('docker/app.Dockerfile.dockerignore');
+      const paths: string[] = [];
+      for await (const e of walkContext(dir, await loadContextFilter(dir, 'docker/app.Dockerfile'))) paths.push(e.path);
+      expect(paths).toEqual(expect.arrayContaining(['docker/app.Dockerfile', 'docker/app.Dockerfile.dockerignore', 'a.log']));
+      expect(paths).not.toContain('big.bin');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   test('hash: stable across mtimes and ignored files; changes with kept content, mode, names and links', async () => {
     const h0 = await hashContext(dir);
     expect(h0).toMatch(/^sha256:[0-9a-f]{64}$/);
