@@ -8,7 +8,8 @@ export interface BaselineKey {
 
 /** The image a PR is compared against, and where it came from (the report says so). */
 export interface Baseline {
-  source: 'actions-cache' | 'registry' | 'file';
+  /** `file`: a JSON report given to the CLI; `image`: an image given to the CLI (daemon, archive or registry). */
+  source: 'actions-cache' | 'registry' | 'file' | 'image';
   branch?: string;
   commit?: string;
   /** Image ref or cache key it was read from. */

@@ -11,7 +11,7 @@ import type { Report } from './types.js';
 
 export const ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
 const STATUS = { unchanged: 'unchanged', changed: '✏️ changed', added: '🆕 added', removed: '🗑️ removed' } as const;
-const SOURCE = { 'actions-cache': 'the Actions cache', registry: 'the cache registry', file: 'a file' } as const;
+const SOURCE = { 'actions-cache': 'the Actions cache', registry: 'the cache registry', file: 'a report file', image: 'an image' } as const;
 
 const n = (v: number) => (Number.isFinite(v) ? v : 0);
 const line = (l?: number) => (typeof l === 'number' && Number.isFinite(l) ? `${l}` : '');

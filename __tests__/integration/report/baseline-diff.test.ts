@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compareForCli } from '../../../src/baseline/cli-compare.js';
 import { findBaseline } from '../../../src/baseline/find.js';
 import { registryBaselineStore } from '../../../src/baseline/registry-store.js';
 import { compareImages } from '../../../src/compare/compare.js';
@@ -13,6 +14,7 @@ import { buildStageGraph } from '../../../src/dockerfile/graph.js';
 import { analyzeImage } from '../../../src/image/analyze.js';
 import { registryImage } from '../../../src/image/sources.js';
 import type { ImageAnalysis } from '../../../src/image/types.js';
+import { InputError } from '../../../src/config/errors.js';
 import { buildReport, renderJson } from '../../../src/report/build.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
 import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
@@ -197,5 +199,38 @@ describeWithTestbed('report: registry baseline, per-layer diff, budget, hint', (
     expect(report.verdict.status).toBe('pass');
     expect(report.verdict.notes).toEqual(['2 relative rules skipped: no baseline to compare with']);
     expect(renderMarkdown(report)).toContain('**Baseline:** none — no baseline found (tried registry&#58; miss; registry&#58; error).');
+  });
+
+  test('CLI: --baseline REPORT.json or IMAGE with budget flags and a budget file; exit 1 on fail', async () => {
+    const cur = await current();
+    const base = await analyzeImage(registryImage(baseRef), { platform: PLATFORM });
+    const reportPath = join(dir, 'base-report.json');
+    writeFileSync(reportPath, renderJson(buildReport({ imageKey: 'app', image: base, context: { branch: 'main', sha: 'a'.repeat(40) } })));
+    mkdirSync(join(dir, '.github'), { recursive: true });
+    writeFileSync(join(dir, '.github', 'layerwise.yml'), 'images:\n  app:\n    max-growth: { warn: 1kB 1%, fail: 1MB 10% }\n');
+
+    const fromFile = await compareForCli(cur, { imageKey: 'app', cwd: dir, baseline: 'base-report.json', inputs: {} });
+    expect(fromFile.exitCode).toBe(1);
+    expect(fromFile.report.baseline).toMatchObject({ source: 'file', branch: 'main', commit: 'a'.repeat(40), ref: reportPath });
+    expect(fromFile.report.verdict.deciding.map((r) => [r.metric, r.level, r.rule.source])).toEqual([
+      ['growth-bytes', 'fail', '.github/layerwise.yml:3'],
+      ['growth-percent', 'fail', '.github/layerwise.yml:3'],
+    ]);
+
+    // The same check against the image itself; --fail-on never turns the failure into a warning.
+    const fromImage = await compareForCli(cur, {
+      imageKey: 'app', cwd: dir, baseline: baseRef, imageSource: (ref) => registryImage(ref), analyzeOptions: { platform: PLATFORM },
+      inputs: { failOn: 'never' },
+    });
+    expect(fromImage.exitCode).toBe(0);
+    expect(fromImage.report.verdict.status).toBe('warn');
+    expect(fromImage.report.diff?.delta).toEqual(fromFile.report.diff?.delta);
+
+    await expect(compareForCli(cur, { imageKey: 'app', cwd: dir, baseline: 'nope.json', inputs: {} })).rejects.toThrow(
+      new InputError(`--baseline: cannot read report ${join(dir, 'nope.json')} (ENOENT)`),
+    );
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ schemaVersion: 1, imageKey: 'app' }));
+    await expect(compareForCli(cur, { imageKey: 'app', cwd: dir, baseline: 'bad.json', inputs: {} })).rejects.toThrow(/^--baseline: .*bad\.json: .*expected a layerwise JSON report/);
+    await expect(compareForCli(cur, { imageKey: 'app', cwd: dir, budgetFile: 'missing.yml', inputs: {} })).rejects.toThrow('--budget-file: cannot read missing.yml (ENOENT)');
   });
 });

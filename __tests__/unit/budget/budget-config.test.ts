@@ -132,3 +132,19 @@ describe('budget file', () => {
     expect(errorOf(() => rules({}, yamlText))).toBe(message);
   });
 });
+
+describe('budget CLI flags', () => {
+  test('flags with the input names become budget inputs; errors name the flag', async () => {
+    const { BUDGET_FLAGS, budgetInputsFromFlags } = await import('../../../src/config/budget.js');
+    const { parseFlags } = await import('../../../src/config/flags.js');
+    const flags = parseFlags('analyze', ['img', '--max-size', '200MB', '--max-growth', '5%', '--fail-on', 'warn'], BUDGET_FLAGS);
+    const inputs = budgetInputsFromFlags(flags);
+    expect(inputs).toEqual({ maxSize: '200MB', maxGrowth: '5%', failOn: 'warn' });
+    expect(readBudgetRules({ inputs, imageKey: 'x', inputLabel: (n) => `--${n}` }).map((r) => [r.metric, r.level, r.source])).toEqual([
+      ['compressed-size', 'fail', '--max-size'],
+      ['growth-percent', 'fail', '--max-growth'],
+    ]);
+    const bad = budgetInputsFromFlags(parseFlags('analyze', ['--max-layers', 'lots'], BUDGET_FLAGS));
+    expect(() => readBudgetRules({ inputs: bad, imageKey: 'x', inputLabel: (n) => `--${n}` })).toThrow("--max-layers: expected a whole number such as 30, got 'lots'");
+  });
+});
