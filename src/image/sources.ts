@@ -132,6 +132,8 @@ function withCompressedSize(layer: Omit<RawLayer, 'compressedBytes' | 'compresse
   return { ...layer, compressedBytes: layer.scan.tarBytes, compressedSource: 'tar' };
 }
 
+const REGISTRY_PREFETCH = 2;
+
 /** An image in a registry: manifest (platform picked from an index) + config + layer blobs, streamed. */
 export function registryImage(ref: string, clientOptions: RegistryClientOptions = {}): ImageSource {
   return {
@@ -149,6 +151,7 @@ export function registryImage(ref: string, clientOptions: RegistryClientOptions 
         let p = scans.get(digest);
         if (!p) {
           p = client.getBlob(resolved.ref, digest).then((blob) => scanLayerBlob(blob, { label: `${ref}: ${digest}`, estimateGzip: false }));
+          p.catch(() => undefined); // a prefetched blob may fail after an earlier one already did: reported once
           scans.set(digest, p);
         }
         return p;
@@ -157,6 +160,8 @@ export function registryImage(ref: string, clientOptions: RegistryClientOptions 
       const layers: RawLayer[] = [];
       for (let i = 0; i < descriptors.length; i++) {
         const d = descriptors[i];
+        // Two blobs stream at once: download, gunzip and tar parsing overlap.
+        for (let j = i + 1; j < Math.min(i + REGISTRY_PREFETCH, descriptors.length); j++) scanOf(descriptors[j].digest);
         const scan = await scanOf(d.digest);
         if (scan.diffId !== diffIds[i]) warnings.push(`layer ${i + 1}: blob ${d.digest} unpacks to ${scan.diffId}, config says ${diffIds[i]}`);
         layers.push({ diffId: diffIds[i], digest: d.digest, mediaType: d.mediaType, scan, compressedBytes: d.size, compressedSource: 'manifest' });

@@ -153,6 +153,27 @@ describeWithTestbed('analyzeImage on the test bed', (bed: () => Testbed) => {
     expect(a.layers.map((l) => l.compressedBytes)).toEqual(await registryManifestSizes(ref));
   });
 
+  test('registry source with basic auth from a Docker config; without credentials a clear error', async () => {
+    const { authRegistry, baseImage } = bed();
+    const ref = `${authRegistry}/layerwise-test/${uniqueName('analyze-auth')}:1`;
+    const config = mkdtempSync(join(tmpdir(), 'lw-dockercfg-'));
+    try {
+      docker(['--config', config, 'login', '-u', 'layerwise', '--password-stdin', authRegistry], { input: 'testbed' });
+      docker(['tag', baseImage, ref]);
+      created.push({ ref });
+      docker(['--config', config, 'push', '-q', ref]);
+      const a = await analyzeImage(registryImage(ref, { env: { DOCKER_CONFIG: config } }));
+      const local = await analyzeImage(daemonImage(ref));
+      expect(a.layers.map((l) => [l.diffId, l.sizeBytes, l.instruction])).toEqual(local.layers.map((l) => [l.diffId, l.sizeBytes, l.instruction]));
+      expect(a.layers.every((l) => l.compressedSource === 'manifest' && l.compression === 'gzip')).toBe(true);
+      const empty = mkdtempSync(join(tmpdir(), 'lw-dockercfg-empty-'));
+      await expect(analyzeImage(registryImage(ref, { env: { DOCKER_CONFIG: empty } }))).rejects.toThrow(/401|unauthori[sz]ed|credentials/i);
+      rmSync(empty, { recursive: true, force: true });
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
+  });
+
   test('a missing image is a one-line input error naming it', async () => {
     await expect(analyzeImage(daemonImage('localhost:5000/layerwise-test/does-not-exist:0'))).rejects.toThrow(
       "image 'localhost:5000/layerwise-test/does-not-exist:0' is not in the Docker daemon (pull or build it first)",
