@@ -23,9 +23,17 @@ await build({
   logLevel: 'warning',
   // Native addons are optional in ssh2 (behind try/catch): leave them out of the bundle.
   external: ['cpu-features', '*.node'],
-  // Bundled CommonJS code (dockerode, tar-stream deps) calls require() for Node built-ins.
+  // Bundled CommonJS code (dockerode → ssh2, tar-stream deps) calls require() for Node built-ins and reads
+  // __dirname / __filename, which ES modules do not define.
   banner: {
-    js: "import { createRequire as __lwCreateRequire } from 'node:module'; const require = __lwCreateRequire(import.meta.url);",
+    js: [
+      "import { createRequire as __lwCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __lwFileURLToPath } from 'node:url';",
+      "import { dirname as __lwDirname } from 'node:path';",
+      'const require = __lwCreateRequire(import.meta.url);',
+      'const __filename = __lwFileURLToPath(import.meta.url);',
+      'const __dirname = __lwDirname(__filename);',
+    ].join(' '),
   },
 });
 

@@ -26,8 +26,8 @@ as_root rm -rf "$root"
 log "debootstrap bookworm into $root from $mirror"
 as_root debootstrap --variant=minbase bookworm "$root" "$mirror" >"$BED/debootstrap.log" 2>&1 || {
   tail -n 20 "$BED/debootstrap.log" >&2; exit 1; }
-# Images start without apt lists, like the official ones; the example and benchmark fetch them.
-as_root rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
+# Images start without apt lists or downloaded .debs, like the official ones.
+as_root rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
 as_root tar -C "$root" -c . | docker import --change 'CMD ["bash"]' - "$REF" >/dev/null
 docker push -q "$REF" >/dev/null
 as_root rm -rf "$root"

@@ -1,10 +1,29 @@
-// The action: reads the config, runs the pipeline, publishes. The one place that calls setFailed.
+// The action: reads the config and the run context, runs the chosen mode, sets outputs. The one place that
+// calls setFailed — for a failed budget, a failed build, or bad input, always in one line.
 import * as core from '@actions/core';
+import { buildMode, readOptionalText } from './action/build-mode.js';
+import type { ModeOutcome } from './action/outcome.js';
+import { pruneMode } from './action/prune-mode.js';
+import { reportMode } from './action/report-mode.js';
+import { readActionConfigWithBudget } from './config/inputs.js';
+import { loadRunContext } from './github/runner-files.js';
 
-export async function run(): Promise<void> {
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
-    core.info('layerwise: pipeline not wired yet');
+    const config = readActionConfigWithBudget({ get: (name) => core.getInput(name), env, readText: readOptionalText });
+    if (config.githubToken) core.setSecret(config.githubToken);
+    const ctx = loadRunContext(env);
+    let outcome: ModeOutcome;
+    if (config.mode === 'report') outcome = await reportMode(config, ctx);
+    else if (config.mode === 'prune') outcome = await pruneMode(config, ctx, env);
+    else outcome = await buildMode(config, ctx, env);
+    for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
+    if (outcome.failure) core.setFailed(outcome.failure);
   } catch (err) {
-    core.setFailed((err as Error).message);
+    core.setFailed(oneLine((err as Error).message ?? String(err)));
   }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

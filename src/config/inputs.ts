@@ -3,11 +3,12 @@
 import type { ActionMode, CacheMode, Config } from './types.js';
 import { InputError } from './errors.js';
 import { parseKeyValues } from './flags.js';
+import { readBudgetRules, RULE_NAMES, type BudgetInputs } from './budget.js';
 
 /** Returns the raw input ('' when unset), as core.getInput does. */
 export type InputGetter = (name: string) => string;
 
-const MODES: ActionMode[] = ['build', 'analyze', 'report', 'prune'];
+const MODES: ActionMode[] = ['build', 'report', 'prune'];
 const CACHE_MODES: CacheMode[] = ['auto', 'inline', 'registry'];
 
 /** Comma or newline separated list, blanks dropped. */
@@ -71,6 +72,39 @@ export interface ReadConfigOptions {
   env: Record<string, string | undefined>;
 }
 
+/** The budget inputs by their camel-case names (`max-size` → maxSize), as given. */
+export function readBudgetInputs(get: InputGetter): BudgetInputs {
+  const inputs: Record<string, string> = {};
+  for (const name of [...RULE_NAMES, 'fail-on']) {
+    const raw = get(name).trim();
+    if (raw) inputs[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = raw;
+  }
+  return inputs as BudgetInputs;
+}
+
+export interface ReadActionOptions extends ReadConfigOptions {
+  /** Text of a file, or undefined when it does not exist (the budget file is optional). */
+  readText: (path: string) => string | undefined;
+}
+
+/** The whole action config: inputs, then budgets from the inputs and the budget file. */
+export function readActionConfigWithBudget(opts: ReadActionOptions): Config {
+  const config = readActionConfig(opts);
+  const path = config.budgetFile;
+  const text = path ? opts.readText(path) : undefined;
+  if (path && text === undefined && opts.get('budget-file').trim() && path !== DEFAULT_BUDGET_FILE) {
+    throw new InputError(`input budget-file: '${path}' does not exist`);
+  }
+  const budget = readBudgetRules({
+    inputs: readBudgetInputs(opts.get),
+    file: path && text !== undefined ? { path, text } : undefined,
+    imageKey: config.imageKey,
+  });
+  return { ...config, budget };
+}
+
+export const DEFAULT_BUDGET_FILE = '.github/layerwise.yml';
+
 /** Everything except budgets (read by readBudgetRules, which needs the budget file's text). */
 export function readActionConfig({ get, env }: ReadConfigOptions): Omit<Config, 'budget'> {
   const dockerfile = get('dockerfile').trim() || 'Dockerfile';
@@ -103,7 +137,8 @@ export function readActionConfig({ get, env }: ReadConfigOptions): Omit<Config, 
       writePrScope: parseBoolean('cache-write-pr-scope', get('cache-write-pr-scope'), false),
       maxSources: parseCount('cache-max-sources', get('cache-max-sources'), 20, 1),
     },
-    budgetFile: get('budget-file').trim() || undefined,
+    budgetFile: get('budget-file').trim() || DEFAULT_BUDGET_FILE,
+    cleanupIntermediateImages: parseBoolean('cleanup-intermediate-images', get('cleanup-intermediate-images'), false),
     topFiles: parseCount('top-files', get('top-files'), 10, 1),
     githubToken: get('github-token').trim() || undefined,
     comment: parseBoolean('comment', get('comment'), true),

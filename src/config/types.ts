@@ -1,6 +1,6 @@
 /** Everything the user decides, typed and validated. Built by src/config only (inputs, flags, file). */
 export type CacheMode = 'auto' | 'inline' | 'registry';
-export type ActionMode = 'build' | 'analyze' | 'report' | 'prune';
+export type ActionMode = 'build' | 'report' | 'prune';
 export type RuleLevel = 'warn' | 'fail';
 
 export interface BuildConfig {
@@ -65,6 +65,8 @@ export interface Config {
   /** Build a fork's head under pull_request_target only when the user opts in. */
   allowUntrustedBuild: boolean;
   skipUnchanged: boolean;
+  /** Self-hosted runners: remove the intermediate stage images this run labelled, after measuring. */
+  cleanupIntermediateImages: boolean;
   reportPath: string;
   prune: { retention: string; dryRun: boolean };
 }

@@ -45,7 +45,7 @@ describe('readActionConfig', () => {
   test.each([
     ['push', 'maybe', "input push: expected true or false, got 'maybe'"],
     ['cache-mode', 'gha', "input cache-mode: expected one of auto, inline, registry, got 'gha'"],
-    ['mode', 'deploy', "input mode: expected one of build, analyze, report, prune, got 'deploy'"],
+    ['mode', 'deploy', "input mode: expected one of build, report, prune, got 'deploy'"],
     ['cache-max-sources', '0', "input cache-max-sources: expected a whole number ≥ 1, got '0'"],
     ['top-files', 'ten', "input top-files: expected a whole number ≥ 1, got 'ten'"],
     ['build-args', 'NOVALUE', "input build-args: expected KEY=VALUE, got 'NOVALUE'"],

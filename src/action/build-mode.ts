@@ -1,0 +1,76 @@
+// `mode: build` — the main job: run the pipeline, publish the report, store the next baseline.
+import * as core from '@actions/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { BuildFailedError } from '../build/build.js';
+import type { Config } from '../config/types.js';
+import { actionsCacheBaselineStore, shouldSaveBaseline } from '../github/baseline-cache.js';
+import { createOctokit } from '../github/octokit.js';
+import { publish } from '../github/publish.js';
+import { untrustedBuildRefusal } from '../github/run-context.js';
+import type { RunContext } from '../github/types.js';
+import { realPipelineIO } from '../pipeline/adapters.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { removeIntermediateImages } from '../prune/index.js';
+import type { Report } from '../report/types.js';
+import type { ModeOutcome } from './outcome.js';
+
+export async function buildMode(config: Config, ctx: RunContext, env: NodeJS.ProcessEnv): Promise<ModeOutcome> {
+  const refusal = untrustedBuildRefusal(ctx, config.allowUntrustedBuild);
+  if (refusal) return { outputs: {}, failure: refusal };
+
+  const cacheStore = env.ACTIONS_RESULTS_URL || env.ACTIONS_CACHE_URL
+    ? actionsCacheBaselineStore({ dir: `${env.RUNNER_TEMP ?? '/tmp'}/layerwise-baseline`, runId: `${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` })
+    : undefined;
+  const io = realPipelineIO({
+    config,
+    env,
+    log: (line) => core.info(line),
+    warn: (message) => core.warning(message),
+    extraBaselineStores: cacheStore ? [cacheStore] : [],
+    baselineWriter: cacheStore && shouldSaveBaseline(ctx) ? cacheStore : undefined,
+  });
+
+  let result;
+  try {
+    result = await runPipeline(config, ctx, io);
+  } catch (err) {
+    if (err instanceof BuildFailedError) return { outputs: { verdict: 'fail' }, failure: `build failed: ${err.message}` };
+    throw err;
+  }
+  const { report, markdown } = result;
+  const octokit = config.githubToken && ctx.pr ? createOctokit(config.githubToken) : undefined;
+  const published = await publish({ report, markdown, ctx, config, octokit });
+  core.info(`layerwise: comment ${published.comment.action}${published.comment.reason ? ` (${published.comment.reason})` : ''}; ${published.annotations} annotation(s)`);
+
+  if (config.cleanupIntermediateImages) {
+    const cleaned = await removeIntermediateImages();
+    cleaned.warnings.forEach((w) => core.warning(w));
+    core.info(`layerwise: removed ${cleaned.removed.length} intermediate stage image(s)`);
+  }
+  return { outputs: reportOutputs(report, config.reportPath), failure: verdictFailure(report) };
+}
+
+export function reportOutputs(report: Report, reportPath: string): Record<string, string> {
+  const delta = report.diff ? String(report.diff.delta.compressedBytes) : '';
+  return {
+    verdict: report.verdict.status,
+    size: String(report.image.sizeBytes),
+    'compressed-size': String(report.image.compressedBytes),
+    'size-delta': delta,
+    'cache-hit-ratio': report.build ? report.build.cacheHitRatio.toFixed(4) : '',
+    'report-path': reportPath,
+    'image-id': report.build?.imageId ?? '',
+    digest: report.build?.digest ?? '',
+    skipped: String(Boolean(report.build?.upToDate)),
+  };
+}
+
+/** The check fails on a failed verdict only; the reason is the deciding rule, in one line. */
+export function verdictFailure(report: Report): string | undefined {
+  if (report.verdict.status !== 'fail') return undefined;
+  return `size budget failed: ${report.verdict.deciding.map((r) => r.message).join('; ') || report.verdict.summary}`;
+}
+
+export function readOptionalText(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}

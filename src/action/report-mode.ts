@@ -1,0 +1,27 @@
+// `mode: report` — in a `workflow_run` workflow: post the comment for a report a `pull_request` run uploaded.
+// The report is untrusted (a fork wrote it); publishUntrustedReport validates and escapes it.
+import * as core from '@actions/core';
+import type { Config } from '../config/types.js';
+import { InputError } from '../config/errors.js';
+import { createOctokit } from '../github/octokit.js';
+import { publishUntrustedReport } from '../github/publish.js';
+import { readReportArtifact } from '../github/runner-files.js';
+import type { RunContext } from '../github/types.js';
+import { reportOutputs, verdictFailure } from './build-mode.js';
+import type { ModeOutcome } from './outcome.js';
+
+export async function reportMode(config: Config, ctx: RunContext): Promise<ModeOutcome> {
+  if (!config.githubToken) throw new InputError('input github-token: report mode needs a token with pull-requests: write');
+  const reportText = readReportArtifact(config.reportPath);
+  const result = await publishUntrustedReport({
+    ctx,
+    reportText,
+    reportFile: config.reportPath,
+    octokit: createOctokit(config.githubToken),
+    config,
+  });
+  core.info(`layerwise: report for PR ${result.pr ?? '(none)'}: comment ${result.comment.action}${result.reason ? ` (${result.reason})` : ''}`);
+  if (!result.report) return { outputs: {} };
+  // The PR's own check already failed on its verdict; failing here too keeps the workflow_run red alike.
+  return { outputs: reportOutputs(result.report, config.reportPath), failure: verdictFailure(result.report) };
+}

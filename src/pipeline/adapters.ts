@@ -1,0 +1,135 @@
+// The real outside world behind PipelineIO: files, `docker buildx build`, the daemon, the registry and the
+// baseline stores. Thin: each method hands over to the module that owns the work.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { findBaseline } from '../baseline/find.js';
+import { registryBaselineStore } from '../baseline/registry-store.js';
+import type { Baseline, BaselineKey, BaselineStore, WritableBaselineStore } from '../baseline/types.js';
+import { buildWithStageCaches } from '../build/build.js';
+import type { Exec } from '../build/exec.js';
+import { decideCachePolicy } from '../cache/policy.js';
+import { cacheRef, branchScope, normaliseCacheRepo } from '../cache/refs.js';
+import { cacheStageName } from '../cache/sources.js';
+import { InputError } from '../config/errors.js';
+import type { Config } from '../config/types.js';
+import type { StageGraph } from '../dockerfile/types.js';
+import { analyzeImage } from '../image/analyze.js';
+import { daemonImage, dockerClient, registryImage } from '../image/sources.js';
+import type { ImageAnalysis } from '../image/types.js';
+import type { RunContext } from '../github/types.js';
+import { formatImageRef, parseImageRef, RegistryClient } from '../registry/index.js';
+import { decideUpToDate, retagByDigest } from '../uptodate/index.js';
+import type { PipelineIO } from './run-pipeline.js';
+
+export interface AdapterOptions {
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+  warn: (message: string) => void;
+  /** Tried after the registry store: the baseline the action stores with @actions/cache, or a file given to the CLI. */
+  extraBaselineStores?: BaselineStore[];
+  baselineWriter?: WritableBaselineStore;
+  exec?: Exec;
+}
+
+/** The target stage's image in the cache repository for a branch: where the registry baseline lives. */
+export function finalCacheRef(config: Config, graph: StageGraph, branch: string): string | undefined {
+  if (!config.cache.repo) return undefined;
+  const target = graph.stages.find((s) => s.name === graph.target);
+  if (!target) return undefined;
+  return cacheRef(normaliseCacheRepo(config.cache.repo, 'cache repository'), cacheStageName(target), branchScope(branch));
+}
+
+export function realPipelineIO(opts: AdapterOptions): PipelineIO & { registry: RegistryClient; lastGraph?: StageGraph } {
+  const { config, env } = opts;
+  const registry = new RegistryClient({ env, timeoutMs: 15_000, warn: opts.warn });
+  const docker = dockerClient(env.DOCKER_HOST);
+  let current: ImageAnalysis | undefined;
+  const io: PipelineIO & { registry: RegistryClient; lastGraph?: StageGraph } = {
+    registry,
+    async readDockerfile(path) {
+      try {
+        return await readFile(path, 'utf8');
+      } catch (err) {
+        throw new InputError(`input dockerfile: cannot read '${path}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      }
+    },
+    async build({ config: c, graph, ctx, contentKey, log, warn }) {
+      io.lastGraph = graph;
+      return buildWithStageCaches({ config: c, graph, ctx, contentKey, env, log, warn, exec: opts.exec, registry });
+    },
+    async checkUpToDate({ config: c, graph, ctx }) {
+      io.lastGraph = graph;
+      const lookupRefs = upToDateRefs(c, graph, ctx);
+      if (!lookupRefs.length) return { warnings: [] };
+      const d = await decideUpToDate({
+        client: registry,
+        contextDir: c.build.context,
+        dockerfile: c.build.dockerfile,
+        target: c.build.target,
+        buildArgs: c.build.buildArgs,
+        platforms: c.build.platforms,
+        lookupRefs,
+      });
+      const hit = d.hit && d.key ? { key: d.key, ref: pinned(d.hit.ref, d.hit.digest), seconds: d.seconds } : undefined;
+      return { key: d.key, hit, warnings: d.warnings };
+    },
+    async reuse(hit, graph, topFiles) {
+      const tags = config.build.push ? config.build.tags : [];
+      if (tags.length) {
+        for (const r of await retagByDigest(registry, hit.ref, tags)) opts.log(`layerwise: tagged ${r.tag} → ${r.digest}`);
+      }
+      current = await analyzeImage(registryImage(hit.ref, { env }), { graph, topFiles, platform: config.build.platforms[0] });
+      return current;
+    },
+    async analyze(imageRef, graph, topFiles) {
+      current = await analyzeImage(daemonImage(imageRef, docker), { graph, topFiles, platform: config.build.platforms[0] });
+      return current;
+    },
+    async findBaseline(key: BaselineKey) {
+      const graph = io.lastGraph;
+      const stores: BaselineStore[] = [
+        ...(opts.extraBaselineStores ?? []),
+        registryBaselineStore({
+          refFor: (k) => (graph ? finalCacheRef(config, graph, k.branch) : undefined),
+          current: () => current,
+          platform: config.build.platforms[0],
+          clientOptions: { env },
+          topFiles: config.topFiles,
+        }),
+      ];
+      return findBaseline(stores, key);
+    },
+    ...(opts.baselineWriter
+      ? { saveBaseline: (key: BaselineKey, baseline: Baseline) => opts.baselineWriter!.save(key, baseline) }
+      : {}),
+    async writeReport(path, json) {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, json);
+    },
+    log: opts.log,
+    warn: opts.warn,
+  };
+  return io;
+}
+
+/**
+ * Where an image with this run's content key may be: the target's inline cache image in each scope this run
+ * reads (it carries the key), then the tags the run pushes. Registry-mode caches are cache manifests, not
+ * images, so there only pushed tags can be found.
+ */
+export function upToDateRefs(config: Config, graph: StageGraph, ctx: RunContext): string[] {
+  const refs: string[] = [];
+  const target = graph.stages.find((s) => s.name === graph.target);
+  if (config.cache.repo && target && config.cache.mode !== 'registry') {
+    const repo = normaliseCacheRepo(config.cache.repo, 'cache repository');
+    for (const scope of decideCachePolicy(ctx, config.cache).readScopes) refs.push(cacheRef(repo, cacheStageName(target), scope));
+  }
+  if (config.build.push) refs.push(...config.build.tags);
+  return refs;
+}
+
+function pinned(ref: string, digest: string): string {
+  const parsed = parseImageRef(ref);
+  return formatImageRef({ ...parsed, tag: undefined, digest });
+}
