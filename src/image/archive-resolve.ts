@@ -114,6 +114,10 @@ export function resolveArchiveImage(
   if (!config || !Array.isArray(diffIds) || !diffIds.every((d) => typeof d === 'string')) {
     throw new ArchiveError(`${want.label}: image config ${configName} is missing or has no rootfs.diff_ids`);
   }
+  const actual = platformOf(config);
+  if (want.explicitPlatform && actual && !`${actual}/`.startsWith(`${want.platform.split('/').slice(0, 2).join('/')}/`)) {
+    warnings.push(`asked for platform ${want.platform} but the archive's image is ${actual}; analysing ${actual}`);
+  }
   const layerMembers = Array.isArray(entry?.Layers) && entry.Layers.every((l) => typeof l === 'string') ? (entry.Layers as string[]) : undefined;
   if (layerMembers && layerMembers.length !== diffIds.length) {
     warnings.push(`manifest.json lists ${layerMembers.length} layers but the config has ${diffIds.length} DiffIDs; using the config`);

@@ -86,6 +86,12 @@ describe('analyzeImage over saved archives', () => {
     await expect(analyse(buf, { platform: 'linux/s390x' })).rejects.toThrow('platform linux/s390x is not in the archive (it has: linux/amd64, linux/arm64)');
   });
 
+  test('a single-platform archive that is not the asked platform is analysed with a warning', async () => {
+    const a = await analyse(await docker25Save(await appImage()), { platform: 'linux/arm64' });
+    expect(a.platform).toBe('linux/amd64');
+    expect(a.warnings).toContain("asked for platform linux/arm64 but the archive's image is linux/amd64; analysing linux/amd64");
+  });
+
   test('Docker 25.0.0 OCI manifest without layers: the config DiffIDs still give the order', async () => {
     const img = await appImage();
     const a = await analyse(await docker25Save(img, { brokenOciManifest: true, reverseBlobs: true }));
