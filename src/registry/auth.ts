@@ -71,9 +71,9 @@ function readDockerConfig(env: NodeJS.ProcessEnv): DockerConfig | undefined {
   }
 }
 
-function runHelper(helper: string, serverUrl: string): Promise<Credentials | undefined> {
+function runHelper(helper: string, serverUrl: string, env: NodeJS.ProcessEnv): Promise<Credentials | undefined> {
   return new Promise((resolve) => {
-    const child = execFile(`docker-credential-${helper}`, ['get'], { timeout: 10_000 }, (err, stdout) => {
+    const child = execFile(`docker-credential-${helper}`, ['get'], { timeout: 10_000, env: { ...process.env, ...env } }, (err, stdout) => {
       if (err) return resolve(undefined);
       try {
         const out = JSON.parse(stdout) as { Username?: string; Secret?: string };
@@ -111,7 +111,7 @@ export async function dockerCredentials(
     }
   }
   if (helper) {
-    const credentials = await runHelper(helper, registry === DOCKER_HUB ? keys[0] : registry);
+    const credentials = await runHelper(helper, registry === DOCKER_HUB ? keys[0] : registry, env);
     if (credentials) return { credentials };
     return { note: `${registry}: credential helper docker-credential-${helper} gave no usable credentials; using anonymous access` };
   }

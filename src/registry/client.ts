@@ -171,7 +171,12 @@ export class RegistryClient {
       }
       if (!res.ok) throw await this.transport.failure(spec, res);
       const raw = await readLimited(res, 16 << 20, 'tag list', (why) => this.transport.error(spec, res.status, undefined, why));
-      const body = JSON.parse(raw.toString('utf8') || '{}') as { tags?: unknown };
+      let body: { tags?: unknown };
+      try {
+        body = JSON.parse(raw.toString('utf8') || '{}') as { tags?: unknown };
+      } catch {
+        throw this.transport.error(spec, res.status, undefined, 'tag list is not JSON');
+      }
       if (Array.isArray(body.tags)) tags.push(...body.tags.filter((t): t is string => typeof t === 'string'));
       path = nextLink(res.headers.get('link'));
     }

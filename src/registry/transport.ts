@@ -15,6 +15,8 @@ export interface TransportOptions {
   /** Per-request timeout for metadata calls (manifests, tags, tokens). Blob bodies have none. */
   timeoutMs?: number;
   userAgent?: string;
+  /** Retries for GET/HEAD on transient failures (default 2). */
+  retries?: number;
   /** Receives non-fatal notes (skipped credential sources). */
   warn?: (message: string) => void;
 }
@@ -169,18 +171,16 @@ export class RegistryTransport {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const headers: Record<string, string> = { 'user-agent': this.options.userAgent ?? 'layerwise', ...spec.headers };
       if (authorization && new URL(current).origin === origin) headers.authorization = authorization;
-      const init: RequestInit & { duplex?: 'half' } = { method: spec.method, headers, redirect: 'manual' };
-      if (spec.body && hop === 0) {
-        init.body = spec.body as NonNullable<RequestInit['body']>;
-        if (!Buffer.isBuffer(spec.body)) init.duplex = 'half';
-      }
-      if (!spec.streaming) init.signal = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
-      let res: Response;
-      try {
-        res = await fetch(current, init);
-      } catch (err) {
-        throw this.error(spec, 0, undefined, `cannot reach ${new URL(current).host} (${causeOf(err)})`);
-      }
+      const init = (): RequestInit & { duplex?: 'half' } => {
+        const i: RequestInit & { duplex?: 'half' } = { method: spec.method, headers, redirect: 'manual' };
+        if (spec.body && hop === 0) {
+          i.body = spec.body as NonNullable<RequestInit['body']>;
+          if (!Buffer.isBuffer(spec.body)) i.duplex = 'half';
+        }
+        if (!spec.streaming) i.signal = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+        return i;
+      };
+      const res = await this.fetchWithRetry(spec, current, init);
       const location = res.headers.get('location');
       if (![301, 302, 303, 307, 308].includes(res.status) || !location || spec.method === 'PUT' || spec.method === 'POST' || spec.method === 'PATCH') {
         return res;
@@ -190,7 +190,35 @@ export class RegistryTransport {
     }
     throw this.error(spec, 0, undefined, `more than ${MAX_REDIRECTS} redirects`);
   }
+
+  /** GET and HEAD are retried on transient trouble (429, 502–504, reset or timed-out connections), honouring Retry-After. */
+  private async fetchWithRetry(spec: RequestSpec, url: string, init: () => RequestInit): Promise<Response> {
+    const retries = spec.method === 'GET' || spec.method === 'HEAD' ? (this.options.retries ?? 2) : 0;
+    for (let attempt = 0; ; attempt++) {
+      const wait = (retryAfter?: string | null) =>
+        new Promise((r) => setTimeout(r, Math.min(10_000, Number(retryAfter) > 0 ? Number(retryAfter) * 1000 : 500 * 3 ** attempt)));
+      try {
+        const res = await fetch(url, init());
+        if (attempt < retries && RETRY_STATUS.has(res.status)) {
+          await res.body?.cancel();
+          await wait(res.headers.get('retry-after'));
+          continue;
+        }
+        return res;
+      } catch (err) {
+        const cause = causeOf(err);
+        if (attempt < retries && TRANSIENT.has(cause)) {
+          await wait();
+          continue;
+        }
+        throw this.error(spec, 0, undefined, `cannot reach ${new URL(url).host} (${cause})`);
+      }
+    }
+  }
 }
+
+const RETRY_STATUS = new Set([429, 502, 503, 504]);
+const TRANSIENT = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'timed out']);
 
 function causeOf(err: unknown): string {
   const e = err as { cause?: { code?: string; message?: string }; name?: string; message?: string };

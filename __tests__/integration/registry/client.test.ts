@@ -1,6 +1,6 @@
 // The registry client against the test bed's real registries, with images pushed by docker.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -136,6 +136,24 @@ describeWithTestbed('RegistryClient against real registries', (bed) => {
       expect(await authed.listTags(authRepo)).toEqual(['a']);
       const resolved = await resolveImage(authed, `${authRepo}:a`);
       expect(resolved.manifestDigest).toBe(authDigest);
+    });
+
+    test('credentials from a credential helper (credHelpers), asked with the registry host on stdin', async () => {
+      const helperDir = mkdtempSync(join(tmpdir(), 'lw-helper-'));
+      try {
+        const log = join(helperDir, 'asked');
+        writeFileSync(
+          join(helperDir, 'docker-credential-lwtest'),
+          `#!/bin/sh\n[ "$1" = get ] || exit 1\ncat > ${log}\necho '{"ServerURL":"x","Username":"layerwise","Secret":"testbed"}'\n`,
+          { mode: 0o755 },
+        );
+        writeFileSync(join(helperDir, 'config.json'), JSON.stringify({ credHelpers: { [bed().authRegistry]: 'lwtest' } }));
+        const viaHelper = new RegistryClient({ env: { DOCKER_CONFIG: helperDir, PATH: `${helperDir}:${process.env.PATH}` } });
+        expect((await viaHelper.headManifest(`${authRepo}:a`))?.digest).toBe(authDigest);
+        expect(readFileSync(log, 'utf8')).toBe(bed().authRegistry);
+      } finally {
+        rmSync(helperDir, { recursive: true, force: true });
+      }
     });
 
     test('anonymous access is refused with a one-line reason', async () => {

@@ -52,3 +52,29 @@ describe('a registry that lies', () => {
     await expect(client.getBlob(`${host}/a/b`, 'sha256:../../etc')).rejects.toThrow("'sha256:../../etc' is not a sha256 digest");
   });
 });
+
+describe('transient failures', () => {
+  test('GET is retried after 503 (Retry-After honoured) and 502; PUT is not', async () => {
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(`${req.method} ${req.url}`);
+      const n = hits.filter((h) => h === `${req.method} ${req.url}`).length;
+      if (req.method === 'PUT') return void res.writeHead(503).end();
+      if (n === 1) return void res.writeHead(503, { 'retry-after': '1' }).end();
+      if (n === 2) return void res.writeHead(502).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"a/b","tags":["x"]}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = new RegistryClient({ env: { DOCKER_CONFIG: '/nonexistent' } });
+      const started = Date.now();
+      expect(await client.listTags(`${host}/a/b`)).toEqual(['x']);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000 + 1500);
+      await expect(client.putManifest(`${host}/a/b:t`, Buffer.from('{}'), 'application/vnd.oci.image.manifest.v1+json')).rejects.toMatchObject({ status: 503 });
+      expect(hits.filter((h) => h.startsWith('PUT')).length).toBe(1);
+    } finally {
+      server.close();
+    }
+  }, 20_000);
+});
