@@ -64,4 +64,6 @@ export interface LayerDiff {
   sharedPrefix: number;
   /** Same layers (DiffIDs) in the same order. */
   identical: boolean;
+  /** Caveats about the numbers, e.g. compressed sizes measured differently in the two images. */
+  notes?: string[];
 }

@@ -118,7 +118,8 @@ export function layersSection(diff: LayerDiff, maxRows = Infinity): string {
   );
   const rows = moved.filter((l) => keep.has(l)).map(layerRow);
   const c = diff.counts;
-  const summary = `**Layers:** ${c.changed} changed, ${c.added} added, ${c.removed} removed, ${c.unchanged} unchanged.`;
+  const notes = (diff.notes ?? []).slice(0, 3).map((note) => ` _${esc(truncate(note, 300))}_`).join('');
+  const summary = `**Layers:** ${c.changed} changed, ${c.added} added, ${c.removed} removed, ${c.unchanged} unchanged.${notes}`;
   if (moved.length === 0) return `${summary} Same layers as the baseline.`;
   const hidden = moved.length - rows.length;
   return [summary, '', ...LAYER_HEAD, ...rows, ...(hidden > 0 ? [`| | _${hidden} smaller changes not shown_ | | | | | | |`] : [])].join('\n');

@@ -140,3 +140,16 @@ describe('compareImages', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
+
+describe('measurement notes', () => {
+  test('unchanged layers whose compressed sizes differ are called out, not hidden', () => {
+    const base = image('a', [BASE, deps]);
+    const cur = image('b', [{ ...BASE, compressed: 500_100 }, deps]);
+    const d = compareImages(base, cur);
+    expect(d.layers[0]).toMatchObject({ status: 'unchanged', delta: { compressedBytes: 100, sizeBytes: 0 } });
+    expect(d.notes).toEqual([
+      '1 unchanged layer differs by 100 B in compressed size: the two images were compressed or measured differently (registry manifest vs gzip estimate), and the compressed delta includes this',
+    ]);
+    expect(compareImages(base, image('c', [BASE, deps])).notes).toEqual([]);
+  });
+});
