@@ -11,8 +11,11 @@ export interface ArgvOptions {
   cacheFrom: string[];
   /** Buildx driver: `docker` keeps a stage cache image in the daemon, others only in the builder. */
   driver: string;
-  /** Inline stage cache images: push now (else kept local, pushed later only if the stage changed). */
-  pushCacheImage?: boolean;
+  /**
+   * Stage builds: export the cache now (push the inline cache image, or `--cache-to`). Without it the stage
+   * is built and kept local, and exported in a second step only if it changed (see runner.ts).
+   */
+  exportCache?: boolean;
 }
 
 export function buildxArgv(planned: PlannedBuild, opts: ArgvOptions): string[] {
@@ -27,7 +30,7 @@ export function buildxArgv(planned: PlannedBuild, opts: ArgvOptions): string[] {
   if (planned.noCache === 'all') args.push('--no-cache');
   else if (planned.noCache !== 'none') args.push('--no-cache-filter', planned.noCache.filter);
   for (const ref of opts.cacheFrom) args.push('--cache-from', `type=registry,ref=${ref}`);
-  if (planned.registryCacheTo) {
+  if (planned.registryCacheTo && opts.exportCache) {
     // ignore-error: a cache that cannot be written must never fail the build (we report it instead).
     args.push('--cache-to', `type=registry,ref=${planned.registryCacheTo},mode=max,ignore-error=true`);
   }
@@ -36,7 +39,7 @@ export function buildxArgv(planned: PlannedBuild, opts: ArgvOptions): string[] {
   const out = planned.output;
   switch (out.type) {
     case 'cache-image':
-      if (opts.pushCacheImage) args.push('--tag', out.ref, '--cache-to', 'type=inline', '--push');
+      if (opts.exportCache) args.push('--tag', out.ref, '--cache-to', 'type=inline', '--push');
       else if (opts.driver === 'docker') args.push('--tag', out.ref, '--cache-to', 'type=inline', '--load');
       else args.push('--output', 'type=cacheonly');
       break;

@@ -1,5 +1,6 @@
 // The build plan: which `docker buildx build` runs, in which order, with which cache refs. Pure.
-// Writing runs build every needed named stage (`--target S`) and push its cache, then the final image.
+// Writing runs build every needed named stage and the target (`--target S`) and export their caches, then
+// the final image from the builder's warm cache.
 // Runs that write nothing need no stage builds: one build of the target with every stage's cache as source.
 import type { CachePolicy } from '../cache/policy.js';
 import { cacheRef } from '../cache/refs.js';
@@ -84,19 +85,13 @@ export function planBuilds(input: PlanInput): BuildPlan {
       }
       builds.push(stageBuild(stage, sourcesFor(name), cacheRef(cacheRepo, cacheStageName(stage), writeScope), mode, build));
     }
+    // The target gets a stage build of its own too: its cache is exported only when it changed (see runner).
     const finalRef = cacheRef(cacheRepo, cacheStageName(targetStage), writeScope);
-    if (mode === 'inline') {
-      const stageOfTarget = stageBuild(targetStage, sourcesFor(targetStage.name), finalRef, mode, build);
-      stageOfTarget.labels = { ...stageOfTarget.labels, ...(input.contentKey ? { [CONTENT_KEY_LABEL]: input.contentKey } : {}) };
-      builds.push(stageOfTarget);
-      // The builder holds every layer now; the image build needs no cache import and re-runs nothing.
-      builds.push(imageBuild(targetArg, targetStage.name, [], finalLabels, input, warnings, 'none'));
-    } else {
-      const image = imageBuild(targetArg, targetStage.name, sourcesFor(targetStage.name), finalLabels, input, warnings, noCacheFor(targetStage, build));
-      image.registryCacheTo = finalRef;
-      image.writesCacheRef = finalRef;
-      builds.push(image);
-    }
+    const stageOfTarget = stageBuild(targetStage, sourcesFor(targetStage.name), finalRef, mode, build);
+    if (mode === 'inline' && input.contentKey) stageOfTarget.labels = { ...stageOfTarget.labels, [CONTENT_KEY_LABEL]: input.contentKey };
+    builds.push(stageOfTarget);
+    // The builder holds every layer now; the image build needs no cache import and re-runs nothing.
+    builds.push(imageBuild(targetArg, targetStage.name, [], finalLabels, input, warnings, 'none'));
   } else {
     builds.push(imageBuild(targetArg, targetStage.name, sourcesFor(targetStage.name), finalLabels, input, warnings, build.noCache ? 'all' : 'none'));
   }

@@ -33,25 +33,22 @@ export interface RunOutcome extends InvocationResult {
 }
 
 /**
- * Inline stage builds run in two steps: build (image kept local), then push only when a step of this build
- * executed, or the ref did not exist yet. Re-exporting the inline cache of a build served entirely from
- * imported cache writes truncated metadata (moby/buildkit#2274, #7146: the next fresh runner misses);
- * an unchanged stage's ref is still the good one, so it is left alone.
+ * Stage builds run in two steps: build (result kept local), then export the cache only when a step of this
+ * build executed, or the ref did not exist yet. Re-exporting a cache from a build served entirely from
+ * imported cache writes incomplete records — inline (moby/buildkit#2274, #7146: the next fresh runner
+ * misses) and, as measured on the bed, registry mode=max too (the next source change re-ran WORKDIR). An
+ * unchanged stage's ref is still the good one, so it is left alone.
  */
 export async function runStageOrImageBuild(planned: PlannedBuild, opts: RunOptions): Promise<RunOutcome> {
   const first = await runPlannedBuild(planned, opts, false);
-  if (planned.output.type !== 'cache-image') {
-    if (planned.registryCacheTo) first.cacheWrite = first.summary.exportErrors.some((e) => /cache/i.test(e.vertex)) ? 'failed' : 'pushed';
-    return first;
-  }
-  if (failureMessage(first)) return first;
-  const ref = planned.output.ref;
+  const ref = planned.writesCacheRef;
+  if (planned.kind !== 'stage' || !ref || failureMessage(first)) return first;
   const changed = first.summary.steps.some((s) => s.executed);
   if (!changed && opts.writtenRefExists) {
-    opts.log(`layerwise: every step of ${planned.stage} came from cache; ${ref} is current, not re-pushed`);
+    opts.log(`layerwise: every step of ${planned.stage} came from cache; ${ref} is current, not re-exported`);
     return { ...first, cacheWrite: 'unchanged' };
   }
-  if (opts.driver === 'docker') {
+  if (planned.output.type === 'cache-image' && opts.driver === 'docker') {
     // The image (with its inline cache in the config) is in the daemon: push it as is.
     opts.log(`layerwise: pushing ${ref}`);
     const push = await opts.exec('docker', ['push', ref], { env: opts.env });
@@ -60,20 +57,22 @@ export async function runStageOrImageBuild(planned: PlannedBuild, opts: RunOptio
     opts.log(`layerwise: push of ${ref} failed: ${reason}`);
     return { ...first, cacheWrite: 'failed', summary: { ...first.summary, exportErrors: [...first.summary.exportErrors, { vertex: `pushing ${ref}`, error: reason }] } };
   }
-  // Other drivers keep results in the builder only: build again (all local cache hits) with --push.
+  // Build again with the export on: every step is a local cache hit now, so this only writes the cache.
   const second = await runPlannedBuild(planned, { ...opts, index: opts.index + 1000 }, true);
-  const pushErrors = second.summary.exportErrors;
+  const exportErrors = second.summary.exportErrors;
+  const failed = exportErrors.length > 0 || Boolean(failureMessage(second)) || second.exitCode !== 0;
+  if (failed && exportErrors.length === 0) exportErrors.push({ vertex: `exporting cache ${ref}`, error: failureMessage(second) ?? `exit code ${second.exitCode}` });
   return {
     ...first,
     seconds: first.seconds + second.seconds,
-    cacheWrite: pushErrors.length || second.exitCode !== 0 ? 'failed' : 'pushed',
-    summary: { ...first.summary, exportErrors: [...first.summary.exportErrors, ...pushErrors] },
+    cacheWrite: failed ? 'failed' : 'pushed',
+    summary: { ...first.summary, exportErrors: [...first.summary.exportErrors, ...exportErrors] },
   };
 }
 
-async function runPlannedBuild(planned: PlannedBuild, opts: RunOptions, pushCacheImage: boolean): Promise<RunOutcome> {
+async function runPlannedBuild(planned: PlannedBuild, opts: RunOptions, exportCache: boolean): Promise<RunOutcome> {
   const metadataFile = join(opts.tmpDir, `metadata-${opts.index}.json`);
-  const argv = buildxArgv(planned, { build: opts.build, progress: opts.progress, metadataFile, cacheFrom: opts.cacheFrom, driver: opts.driver, pushCacheImage });
+  const argv = buildxArgv(planned, { build: opts.build, progress: opts.progress, metadataFile, cacheFrom: opts.cacheFrom, driver: opts.driver, exportCache });
   const parser = opts.progress === 'rawjson' ? new RawJsonProgress() : new PlainProgress();
   const started = Date.now();
   const emit = (lines: string[]) => lines.forEach((l) => opts.log(l));

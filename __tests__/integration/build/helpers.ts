@@ -68,6 +68,7 @@ export function makeConfig(p: { dir: string; cacheRepo?: string; mode: CacheMode
     commentAuthor: 'github-actions[bot]',
     allowUntrustedBuild: false,
     skipUnchanged: false,
+    cleanupIntermediateImages: false,
     reportPath: 'layerwise-report.json',
     prune: { retention: '30d', dryRun: true },
   };
@@ -80,11 +81,18 @@ export async function build(
   const graph = buildStageGraph(text, { file: 'Dockerfile', buildArgs: p.config.build.buildArgs });
   const env = { ...process.env, ...(p.host ? { DOCKER_HOST: p.host } : {}), ...p.env };
   const lines: string[] = [];
+  let failed = false;
   try {
     return await buildWithStageCaches({ ...p, graph, env, log: (l) => lines.push(l) });
   } catch (err) {
+    failed = true;
     console.error(lines.slice(-40).join('\n'));
     throw err;
+  } finally {
+    // The readable build log, for a human looking into a failure (LAYERWISE_TEST_BUILD_LOG=dir).
+    if (process.env.LAYERWISE_TEST_BUILD_LOG) {
+      writeFileSync(join(process.env.LAYERWISE_TEST_BUILD_LOG, `build-${Date.now()}${failed ? '-failed' : ''}.log`), lines.join('\n'));
+    }
   }
 }
 

@@ -64,14 +64,18 @@ describe('build plan', () => {
     expect(plan.builds[3].candidateSources).toEqual([]);
   });
 
-  test('registry mode: stages export a max cache; the image build writes the final stage cache', () => {
+  test('registry mode: every stage (the target too) exports a max cache, then the image is built', () => {
     const plan = planBuilds(input({ mode: 'registry' }));
     expect(plan.builds.map((b) => [b.kind, b.stage, b.registryCacheTo, b.output.type])).toEqual([
       ['stage', 'deps', 'localhost:5000/app-buildcache:deps--br-feat', 'cacheonly'],
       ['stage', 'build', 'localhost:5000/app-buildcache:build--br-feat', 'cacheonly'],
-      ['image', '2', 'localhost:5000/app-buildcache:stage-2--br-feat', 'load'],
+      ['stage', '2', 'localhost:5000/app-buildcache:stage-2--br-feat', 'cacheonly'],
+      ['image', '2', undefined, 'load'],
     ]);
-    const argv = buildxArgv(plan.builds[0], { build, progress: 'rawjson', metadataFile: '/t/m.json', cacheFrom: ['r:deps--br-main@sha256:1'], driver: 'docker' });
+    const opts = { build, progress: 'rawjson' as const, metadataFile: '/t/m.json', cacheFrom: ['r:deps--br-main@sha256:1'], driver: 'docker' };
+    // First step: build only; the export follows only if the stage changed (runner.ts).
+    expect(buildxArgv(plan.builds[0], opts).join(' ')).not.toMatch(/--cache-to/);
+    const argv = buildxArgv(plan.builds[0], { ...opts, exportCache: true });
     expect(argv).toEqual([
       'buildx', 'build', '--builder', 'remote-bk', '--file', 'docker/Dockerfile', '--progress=rawjson', '--metadata-file', '/t/m.json',
       '--target', 'deps', '--build-arg', 'VERSION=1.2', '--secret', 'id=npm,env=NPM_TOKEN',
@@ -103,7 +107,7 @@ describe('build plan', () => {
     const tail = (a: string[]) => a.slice(a.indexOf('--provenance=false') + 1, -1);
     expect(tail(buildxArgv(deps, { ...opts, driver: 'docker' }))).toEqual(['--tag', 'localhost:5000/app-buildcache:deps--br-feat', '--cache-to', 'type=inline', '--load']);
     expect(tail(buildxArgv(deps, { ...opts, driver: 'remote' }))).toEqual(['--output', 'type=cacheonly']);
-    expect(tail(buildxArgv(deps, { ...opts, driver: 'remote', pushCacheImage: true }))).toEqual(['--tag', 'localhost:5000/app-buildcache:deps--br-feat', '--cache-to', 'type=inline', '--push']);
+    expect(tail(buildxArgv(deps, { ...opts, driver: 'remote', exportCache: true }))).toEqual(['--tag', 'localhost:5000/app-buildcache:deps--br-feat', '--cache-to', 'type=inline', '--push']);
     expect(buildxArgv(deps, { ...opts, driver: 'docker' })).toContain('dev.layerwise.intermediate=true');
   });
 
