@@ -315,5 +315,6 @@ function toStage(node: Node, keyOf: (n: Node) => string): Stage {
     dependsOn: node.deps.map(keyOf),
     uses: node.uses.map((u) => ({ via: u.via, ...(u.node ? { stage: keyOf(u.node) } : { image: u.image }), line: u.line })),
     instructions: node.raw.instructions,
+    ...(node.baseStage?.raw.onbuildTriggers.length ? { triggers: node.baseStage.raw.onbuildTriggers } : {}),
   };
 }

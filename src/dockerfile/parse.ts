@@ -24,6 +24,8 @@ export interface RawStage {
   sources: SourceRef[];
   /** `--from`/`from=` values inside this stage's ONBUILD triggers: they run in stages built FROM this one. */
   onbuildSources: SourceRef[];
+  /** The ONBUILD triggers themselves (keyword and text of the trigger, line of the ONBUILD). */
+  onbuildTriggers: Instruction[];
 }
 
 export interface MetaArg {
@@ -70,7 +72,11 @@ export function parseDockerfile(text: string, file: string): RawDockerfile {
     }
     stage.instructions.push({ keyword, line, text: instructionText(ins) });
     stage.sources.push(...sourcesOf(ins, line, file));
-    if (ins instanceof Onbuild) stage.onbuildSources.push(...onbuildSources(ins, line, file));
+    if (ins instanceof Onbuild) {
+      stage.onbuildSources.push(...onbuildSources(ins, line, file));
+      const trigger = ins.getTriggerInstruction();
+      if (trigger) stage.onbuildTriggers.push({ keyword: trigger.getKeyword(), line, text: instructionText(trigger) });
+    }
   }
   if (stages.length === 0) {
     const last = all[all.length - 1].getRange().start.line + 1;
@@ -107,6 +113,7 @@ function parseFrom(ins: From, index: number, line: number, file: string): RawSta
     instructions: [{ keyword: 'FROM', line, text: instructionText(ins) }],
     sources: [],
     onbuildSources: [],
+    onbuildTriggers: [],
   };
 }
 

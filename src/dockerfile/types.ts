@@ -37,6 +37,11 @@ export interface Stage {
   uses: StageUse[];
   /** The stage's instructions, FROM first, ONBUILD lines included (keyword ONBUILD). */
   instructions: Instruction[];
+  /**
+   * ONBUILD triggers of the base stage: they run first in this stage and make this stage's first layers.
+   * Keyword and text are the trigger's (`COPY . /src`), line is the ONBUILD line. Absent when there are none.
+   */
+  triggers?: Instruction[];
 }
 
 export interface StageGraph {

@@ -225,5 +225,21 @@ describe('stage graph shapes', () => {
       { keyword: 'COPY', line: 8, text: 'COPY --from=alpine:3 /x /y' },
     ]);
     expect(g.platform).toBe('linux/amd64');
+    expect(g.stages[0].triggers).toBeUndefined();
+  });
+
+  test('ONBUILD triggers of the base stage are listed on the stage they run in', () => {
+    const g = buildStageGraph(['FROM busybox AS parent', 'ONBUILD COPY . /src', 'onbuild run make', 'FROM parent AS child', 'FROM child AS grandchild'].join('\n'), {
+      file: 'Dockerfile',
+      ...amd64,
+    });
+    expect(g.stages.map((s) => s.triggers)).toEqual([
+      undefined,
+      [
+        { keyword: 'COPY', line: 2, text: 'COPY . /src' },
+        { keyword: 'RUN', line: 3, text: 'RUN make' },
+      ],
+      undefined,
+    ]);
   });
 });
