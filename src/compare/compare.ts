@@ -81,19 +81,19 @@ export function compareImages(base: ImageAnalysis | undefined, current: ImageAna
     counts,
     sharedPrefix,
     identical: base !== undefined && sharedPrefix === baseLayers.length && sharedPrefix === curLayers.length,
-    notes: measurementNotes(layers),
+    ...notesOf(layers),
   };
 }
 
 /** Same DiffID means the same tar: a compressed-size difference there is measurement, not change. */
-function measurementNotes(layers: LayerDelta[]): string[] {
+function notesOf(layers: LayerDelta[]): { notes?: string[] } {
   const noisy = layers.filter((l) => l.status === 'unchanged' && l.delta.compressedBytes !== 0);
-  if (noisy.length === 0) return [];
+  if (noisy.length === 0) return {};
   const bytes = noisy.reduce((s, l) => s + l.delta.compressedBytes, 0);
-  return [
+  return { notes: [
     `${noisy.length} unchanged layer${noisy.length > 1 ? 's' : ''} differ${noisy.length > 1 ? '' : 's'} by ${formatBytes(bytes)} in compressed size: ` +
       'the two images were compressed or measured differently (registry manifest vs gzip estimate), and the compressed delta includes this',
-  ];
+  ] };
 }
 
 function pairLayers(base: LayerAnalysis[], cur: LayerAnalysis[]): Pair[] {
