@@ -38,3 +38,12 @@ test('the README carries the inputs and outputs tables generated from action.yml
   const table = execFileSync('node', ['scripts/inputs-table.mjs'], { encoding: 'utf8' }).trim();
   expect(readFileSync('README.md', 'utf8')).toContain(table);
 });
+
+test("the README's budget file example is a valid budget file", async () => {
+  const { readBudgetFile } = await import('../../../src/config/budget.js');
+  const readme = readFileSync('README.md', 'utf8');
+  const yaml = readme.split('### Budget file')[1].split('```yaml\n')[1].split('```')[0];
+  const rules = readBudgetFile({ path: 'README.md', text: yaml }, 'runtime');
+  expect([...rules.keys()].sort()).toEqual(['max-growth', 'max-layers', 'max-size', 'min-efficiency']);
+  expect(rules.get('max-size')).toEqual([{ metric: 'compressed-size', limit: 150_000_000, level: 'fail', source: expect.stringContaining('README.md:') }]);
+});
