@@ -58,7 +58,22 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     { name: 'composition chart', render: () => chartSection(report.image), drop: 1 },
     { name: 'footer', render: () => FOOTER, drop: 4 },
   ];
-  return fit(blocks, maxChars, hint);
+  return fit(memo(blocks), maxChars, hint);
+}
+
+/** Each block renders once per row limit: fitting tries many combinations. */
+function memo(blocks: Block[]): Block[] {
+  return blocks.map((b) => {
+    const seen = new Map<number, string>();
+    return {
+      ...b,
+      render: (rows: number) => {
+        let text = seen.get(rows);
+        if (text === undefined) seen.set(rows, (text = b.render(rows)));
+        return text;
+      },
+    };
+  });
 }
 
 function compose(blocks: Block[], dropped: Set<string>, rows: number, note: string): string {
