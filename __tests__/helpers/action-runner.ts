@@ -20,6 +20,11 @@ export interface RunActionOptions {
   workspace: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /**
+   * RUNNER_TEMP. A runner keeps the same path for every job (GitHub-hosted: /home/runner/work/_temp), and the
+   * Actions cache version hashes cached paths, so runs that share a cache must share this. Default: a new dir.
+   */
+  runnerTemp?: string;
   /** Fill in action.yml's input defaults as the runner does (default true). */
   defaults?: boolean;
 }
@@ -65,7 +70,9 @@ export function actionDefaults(token: string): Record<string, string> {
 }
 
 export async function runActionLikeRunner(opts: RunActionOptions): Promise<ActionRun> {
+  // The runner's own files for this job (event, outputs, summary) live apart from RUNNER_TEMP.
   const tempDir = mkdtempSync(join(tmpdir(), 'layerwise-runner-'));
+  const runnerTemp = opts.runnerTemp ?? tempDir;
   const files = { event: 'event.json', output: 'output', summary: 'summary.md', env: 'env', state: 'state', path: 'path' };
   for (const f of Object.values(files)) writeFileSync(join(tempDir, f), '');
   writeFileSync(join(tempDir, files.event), JSON.stringify(opts.payload));
@@ -93,7 +100,7 @@ export async function runActionLikeRunner(opts: RunActionOptions): Promise<Actio
     GITHUB_ENV: join(tempDir, files.env),
     GITHUB_STATE: join(tempDir, files.state),
     GITHUB_PATH: join(tempDir, files.path),
-    RUNNER_TEMP: tempDir,
+    RUNNER_TEMP: runnerTemp,
     RUNNER_OS: 'Linux',
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v])),
     ...opts.env,

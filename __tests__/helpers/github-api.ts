@@ -339,6 +339,7 @@ export async function startGitHubApi(opts: { fullSpec?: boolean } = {}): Promise
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     if (await waitForPrism(prismUrl, child, () => out, opts.fullSpec ? 90_000 : 30_000)) {
+      state.log = []; // forget the readiness probe
       return {
         url: prismUrl,
         fakeUrl: `http://127.0.0.1:${fakePort}`,
