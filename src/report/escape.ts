@@ -2,9 +2,10 @@
 // `<`, `-->`, newlines, bidi overrides or @mentions. It is shown as HTML-escaped text (inside <code> where it
 // is a name), which is inert in GFM tables, list items, <summary> lines and HTML blocks alike.
 
-// Outside this set: & < > (HTML), | ` * _ [ ] ~ \ # (markdown), $ (math), @ (mentions), and : which GFM
-// turns into links (http://…) even inside an inline <code> tag; a `.` after `www` is escaped for the same reason.
-const SAFE = /[A-Za-z0-9 /.,;=+%?!'"(){}^-]/;
+// Printable ASCII that means something to GFM or HTML: & < > (HTML), | ` * _ [ ] ~ \ # (markdown), $ (math),
+// @ (mentions), and : which GFM turns into links (http://…) even inside an inline <code> tag; a `.` after
+// `www` for the same reason. Everything else (letters, digits, / . , ; = + % ? ! ' " ( ) { } ^ -) is inert.
+const UNSAFE = /[#$&*:<>@[\\\]_`|~]|(?<=www)\./gi;
 // Control characters, and Unicode bidi/format controls that can make text read differently than it is.
 // eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
@@ -30,13 +31,7 @@ export function oneLine(text: string): string {
 
 /** Inert text for markdown and HTML: every ASCII character outside a small safe set becomes an entity. */
 export function esc(text: string): string {
-  let out = '';
-  for (const ch of oneLine(text)) {
-    const code = ch.codePointAt(0) as number;
-    const wwwDot = ch === '.' && /www$/i.test(out);
-    out += (code < 128 && !SAFE.test(ch)) || wwwDot ? `&#${code};` : ch;
-  }
-  return out;
+  return oneLine(text).replace(UNSAFE, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 /** A name (path, instruction, ref) as inline code, cut to `max` characters first. */
