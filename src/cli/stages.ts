@@ -85,29 +85,47 @@ function describeBase(base: StageBase): string {
   return base.kind === 'scratch' ? 'FROM scratch' : `FROM ${base.ref}`;
 }
 
-/** Human output: the target's dependency tree, then the build order and what is skipped. */
+const VIA = { from: 'FROM', copy: 'COPY --from', mount: 'RUN --mount', onbuild: 'ONBUILD COPY --from' } as const;
+
+/** Human output: the target's dependency tree (stages and external images it reads), build order, skips. */
 export function renderTree(graph: StageGraph): string {
   const byName = new Map(graph.stages.map((s) => [s.name, s]));
+  const stageOf = (name: string): Stage => byName.get(name) as Stage;
   const label = (s: Stage): string => (s.named ? s.name : `stage ${s.index} (unnamed)`);
-  const lines = [`${graph.file}: target ${label(byName.get(graph.target) as Stage)} · ${graph.platform} · ${graph.needed.length} of ${graph.stages.length} stages needed`, ''];
+  const rows: [string, string, string][] = [];
   const shown = new Set<string>();
   const walk = (s: Stage, prefix: string, childPrefix: string, why: string): void => {
     const repeat = shown.has(s.name);
     shown.add(s.name);
-    lines.push(`${prefix}${label(s)}  line ${s.line}  ${describeBase(s.base)}${why}${repeat && s.dependsOn.length ? '  (see above)' : ''}`);
+    rows.push([`${prefix}${label(s)}`, `line ${s.line}`, `${describeBase(s.base)}${why}${repeat && s.dependsOn.length ? '  (see above)' : ''}`]);
     if (repeat) return;
-    s.dependsOn.forEach((dep, i) => {
-      const last = i === s.dependsOn.length - 1;
-      const use = s.uses.find((u) => u.stage === dep);
-      const via = use && use.via !== 'from' ? `  ← ${use.via === 'copy' ? 'COPY --from' : use.via === 'mount' ? 'RUN --mount' : 'ONBUILD'} line ${use.line}` : '';
-      walk(byName.get(dep) as Stage, childPrefix + (last ? '└─ ' : '├─ '), childPrefix + (last ? '   ' : '│  '), via);
+    // Children: stages it needs, then images it copies or mounts from (its FROM image is on its own row).
+    const children = [
+      ...s.dependsOn.map((dep) => ({ dep, use: s.uses.find((u) => u.stage === dep) })),
+      ...s.uses.filter((u) => u.image !== undefined).map((use) => ({ dep: undefined, use })),
+    ];
+    children.forEach(({ dep, use }, i) => {
+      const last = i === children.length - 1;
+      const branch = childPrefix + (last ? '└─ ' : '├─ ');
+      const via = use && use.via !== 'from' ? `  ← ${VIA[use.via]} line ${use.line}` : '';
+      if (dep) walk(stageOf(dep), branch, childPrefix + (last ? '   ' : '│  '), via);
+      else rows.push([`${branch}image ${use?.image}`, '', via.trimStart()]);
     });
   };
-  walk(byName.get(graph.target) as Stage, '', '', '');
-  lines.push('', `build order: ${graph.needed.map((n) => label(byName.get(n) as Stage)).join(' → ')}`);
-  const built = buildableStages(graph).map((s) => s.name);
-  const covered = graph.needed.filter((n) => !built.includes(n));
-  if (covered.length) lines.push(`not targetable (built inside the stages that use them): ${covered.map((n) => label(byName.get(n) as Stage)).join(', ')}`);
-  if (graph.skipped.length) lines.push(`skipped: ${graph.skipped.map((n) => `${label(byName.get(n) as Stage)} (line ${(byName.get(n) as Stage).line})`).join(', ')}`);
+  walk(stageOf(graph.target), '', '', '');
+  const width = Math.max(...rows.map(([left]) => [...left].length));
+  const lineWidth = Math.max(...rows.map(([, line]) => line.length));
+  const pad = (text: string, n: number): string => text + ' '.repeat(Math.max(0, n - [...text].length));
+  const lines = [
+    `${graph.file}: target ${label(stageOf(graph.target))} · ${graph.platform} · ${graph.needed.length} of ${graph.stages.length} stages needed`,
+    '',
+    ...rows.map(([left, line, rest]) => (line ? `${pad(left, width)}  ${pad(line, lineWidth)}  ${rest}` : `${pad(left, width)}  ${rest}`).trimEnd()),
+    '',
+    `build order: ${graph.needed.map((n) => label(stageOf(n))).join(' → ')}`,
+  ];
+  const built = new Set(buildableStages(graph).map((s) => s.name));
+  const covered = graph.needed.filter((n) => !built.has(n));
+  if (covered.length) lines.push(`not targetable (built inside the stages that use them): ${covered.map((n) => label(stageOf(n))).join(', ')}`);
+  if (graph.skipped.length) lines.push(`skipped: ${graph.skipped.map((n) => `${label(stageOf(n))} (line ${stageOf(n).line})`).join(', ')}`);
   return lines.join('\n');
 }

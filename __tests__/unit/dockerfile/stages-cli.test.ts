@@ -49,11 +49,32 @@ test('human output: tree, build order, skipped', async () => {
   expect(r.out.split('\n')).toEqual([
     'Dockerfile: target build · linux/arm64 · 2 of 4 stages needed',
     '',
-    'build  line 4  FROM deps',
+    'build    line 4  FROM deps',
     '└─ deps  line 2  FROM node:20-slim',
     '',
     'build order: deps → build',
     'skipped: test (line 6), stage 3 (unnamed) (line 8)',
+  ]);
+});
+
+test('human output shows images read by COPY --from and RUN --mount, and repeated stages once', async () => {
+  writeFileSync(
+    join(dir, 'images.Dockerfile'),
+    ['FROM golang:1.22 AS base', 'FROM base AS build', 'RUN --mount=type=bind,from=tools:1,target=/t make', 'FROM scratch',
+      'COPY --from=nginx:1.27 /etc/nginx /etc/nginx', 'COPY --from=build /app /app', 'COPY --from=base /x /x'].join('\n'),
+  );
+  const r = await run('-f', 'images.Dockerfile', '--platform', 'linux/amd64');
+  expect(r.out.split('\n')).toEqual([
+    'images.Dockerfile: target stage 2 (unnamed) · linux/amd64 · 3 of 3 stages needed',
+    '',
+    'stage 2 (unnamed)    line 4  FROM scratch',
+    '├─ build             line 2  FROM base  ← COPY --from line 6',
+    '│  ├─ base           line 1  FROM golang:1.22',
+    '│  └─ image tools:1  ← RUN --mount line 3',
+    '├─ base              line 1  FROM golang:1.22  ← COPY --from line 7',
+    '└─ image nginx:1.27  ← COPY --from line 5',
+    '',
+    'build order: base → build → stage 2 (unnamed)',
   ]);
 });
 
