@@ -6,12 +6,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../../src/cli/main.js';
 import { buildStageGraph } from '../../../src/dockerfile/graph.js';
 import { analyzeImage } from '../../../src/image/analyze.js';
 import { cleanCreatedBy } from '../../../src/image/history.js';
 import { daemonImage, dockerClient, imageArchiveFile, registryImage, registryLayerSizes } from '../../../src/image/sources.js';
 import type { ImageAnalysis } from '../../../src/image/types.js';
 import { describeWithTestbed, docker, uniqueName, type Testbed } from '../../helpers/testbed.js';
+
+// jest's testTimeout is a global option (ignored per project): each test states its own.
+const TIMEOUT = 300_000;
 
 const dockerfile = (base: string) => `FROM ${base}
 RUN mkdir -p /app && head -c 300000 /dev/urandom > /app/data.bin && echo hi > /app/small.txt
@@ -130,7 +134,7 @@ describeWithTestbed('analyzeImage on the test bed', (bed: () => Testbed) => {
     expect(remote.layers.map((l) => l.compressedBytes)).toEqual(pushed);
     expect(remote.layers.map((l) => [l.diffId, l.sizeBytes, l.wastedBytes, l.instruction, l.line])).toEqual(a.layers.map((l) => [l.diffId, l.sizeBytes, l.wastedBytes, l.instruction, l.line]));
     expect(remote.hints).toEqual(a.hints);
-  });
+  }, TIMEOUT);
 
   test('containerd store: OCI layout with gzip blobs; sizes, instructions, compressed = pushed manifest', async () => {
     const host = bed().ctrdHost;
@@ -149,9 +153,15 @@ describeWithTestbed('analyzeImage on the test bed', (bed: () => Testbed) => {
     expect(a.layers.map((l) => l.instruction)).toEqual(rows.map((r) => r.instruction));
     expect(a.layers.map((l) => l.diffId)).toEqual(JSON.parse(docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref], { host })));
     expectFixtureFindings(a);
+    // The CLI reaches the same engine through --host and prints the same numbers.
+    const out: string[] = [];
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t), cwd: dir, env: {} };
+    expect(await main(['analyze', ref, '--host', host, '--file', 'Dockerfile', '--json', '-'], io)).toBe(0);
+    const json = JSON.parse(out.join('\n')) as { image: ImageAnalysis };
+    expect(json.image.layers.map((l) => [l.sizeBytes, l.line])).toEqual(a.layers.map((l) => [l.sizeBytes, l.line]));
     docker(['push', '-q', ref], { host });
     expect(a.layers.map((l) => l.compressedBytes)).toEqual(await registryManifestSizes(ref));
-  });
+  }, TIMEOUT);
 
   test('registry source with basic auth from a Docker config; without credentials a clear error', async () => {
     const { authRegistry, baseImage } = bed();
@@ -172,11 +182,11 @@ describeWithTestbed('analyzeImage on the test bed', (bed: () => Testbed) => {
     } finally {
       rmSync(config, { recursive: true, force: true });
     }
-  });
+  }, TIMEOUT);
 
   test('a missing image is a one-line input error naming it', async () => {
     await expect(analyzeImage(daemonImage('localhost:5000/layerwise-test/does-not-exist:0'))).rejects.toThrow(
       "image 'localhost:5000/layerwise-test/does-not-exist:0' is not in the Docker daemon (pull or build it first)",
     );
-  });
+  }, TIMEOUT);
 });
