@@ -15,6 +15,8 @@ interface Shape {
   buildable?: string[];
   warnings?: RegExp[];
   syntax?: string;
+  /** Line ending; default \n. */
+  eol?: string;
 }
 
 const img = (ref: string): StageBase => ({ kind: 'image', ref });
@@ -188,6 +190,17 @@ const shapes: Shape[] = [
     target: '1', needed: ['build', '1'], skipped: [], stageLines: { build: 4, 1: 9 }, bases: { 1: img('gcr.io/distroless/static') }, syntax: 'docker/dockerfile:1.7',
   },
   {
+    name: 'CRLF line endings (a Dockerfile saved on Windows)',
+    lines: ['ARG B=busybox', 'FROM ${B} AS a', 'RUN echo \\', '  hi', 'FROM scratch', 'COPY --from=a /x /x', ''],
+    eol: '\r\n',
+    target: '1', needed: ['a', '1'], skipped: [], stageLines: { a: 2, 1: 5 }, bases: { a: img('busybox') },
+  },
+  {
+    name: 'UTF-8 byte order mark before the first FROM',
+    lines: ['\uFEFFFROM busybox AS a', 'FROM a'],
+    target: '1', needed: ['a', '1'], skipped: [], bases: { a: img('busybox'), 1: stage('a') },
+  },
+  {
     name: 'registry with port and digest-pinned base',
     lines: ['FROM localhost:5000/team/base@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef AS a'],
     target: 'a', needed: ['a'], skipped: [],
@@ -198,7 +211,7 @@ describe('stage graph shapes', () => {
   test('there are at least 25 shapes', () => expect(shapes.length).toBeGreaterThanOrEqual(25));
 
   test.each(shapes.map((s) => [s.name, s] as const))('%s', (_name, shape) => {
-    const g = buildStageGraph(shape.lines.join('\n'), { file: 'Dockerfile', ...amd64, ...shape.opts });
+    const g = buildStageGraph(shape.lines.join(shape.eol ?? '\n'), { file: 'Dockerfile', ...amd64, ...shape.opts });
     expect(g.target).toBe(shape.target);
     expect(g.needed).toEqual(shape.needed);
     expect(g.skipped).toEqual(shape.skipped);
