@@ -13,6 +13,7 @@ import { readBudgetRules } from '../../../src/config/budget.js';
 import { buildStageGraph } from '../../../src/dockerfile/graph.js';
 import { analyzeImage } from '../../../src/image/analyze.js';
 import { registryImage } from '../../../src/image/sources.js';
+import { RegistryClient } from '../../../src/registry/index.js';
 import type { ImageAnalysis } from '../../../src/image/types.js';
 import { InputError } from '../../../src/config/errors.js';
 import { buildReport, renderJson } from '../../../src/report/build.js';
@@ -80,9 +81,15 @@ describeWithTestbed('report: registry baseline, per-layer diff, budget, hint', (
     prDockerfile = readFileSync(join(dir, 'pr', 'Dockerfile'), 'utf8');
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     for (const ref of images) spawnQuiet(['rmi', ref]);
     rmSync(dir, { recursive: true, force: true });
+    // Our test repository only: remove its manifests from the open registry.
+    const client = new RegistryClient();
+    for (const ref of [baseRef, prRef]) {
+      const head = await client.headManifest(ref).catch(() => null);
+      if (head) await client.deleteManifest(ref, head.digest).catch(() => false);
+    }
   });
 
   function spawnQuiet(args: string[]) {
