@@ -4,7 +4,7 @@
 // A push to the default branch builds, pushes stage caches and saves the baseline; a PR run twice restores it,
 // compares, and leaves exactly one comment, updated.
 import { jest } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
@@ -122,5 +122,48 @@ describeWithTestbed('e2e: node dist/index.js as a runner starts it', (bed) => {
     expect(api.state.log.filter((l) => l.path.includes('/issues/')).map((l) => `${l.method} ${l.status}`)).toEqual([
       'GET 200', 'POST 201', 'GET 200', 'PATCH 200',
     ]);
+  });
+
+  test('fork PR: the pull_request run only reports; mode: report from workflow_run posts the comment', async () => {
+    writeFileSync(join(workspace, 'app.txt'), 'fork change\n');
+    const payload = webhookExample('pull_request', 'synchronize') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    payload.number = payload.pull_request.number = 3;
+    payload.pull_request.head.repo.full_name = 'mallory/Hello-World';
+    const headSha: string = payload.pull_request.head.sha;
+    cache.state.writeScope = 'refs/pull/3/merge';
+    cache.state.readScopes = ['refs/pull/3/merge', 'refs/heads/master'];
+    const pr = await runActionLikeRunner({
+      inputs: inputs('pr'), eventName: 'pull_request', payload, apiUrl: api.url, workspace, runnerTemp,
+      env: { ...cache.env, GITHUB_REF: 'refs/pull/3/merge', GITHUB_HEAD_REF: 'changes', GITHUB_BASE_REF: 'master' },
+    });
+    runs.push(pr);
+    expect(exited(pr)).toEqual({ code: 0, log: '' });
+    expect(pr.stdout).toMatch(/no PR comment — the fork PR token is read-only/);
+    expect(api.state.commentsOn('Codertocat/Hello-World#3')).toEqual([]);
+    // Read-only: no baseline saved, no stage cache written for the fork's scope.
+    expect(cache.state.entries.filter((e) => e.scope === 'refs/pull/3/merge')).toEqual([]);
+    const tags = JSON.parse(await (await fetch(`http://${bed().registry}/v2/layerwise-e2e/${name}-buildcache/tags/list`)).text()) as { tags: string[] };
+    expect(tags.tags.filter((t) => t.includes('pr-3'))).toEqual([]);
+
+    // The workflow_run workflow: the artifact downloaded into its workspace, PR found by head sha (fork PRs
+    // have an empty workflow_run.pull_requests).
+    const artifactDir = join(workspace, 'layerwise-report');
+    mkdirSync(artifactDir, { recursive: true });
+    copyFileSync(pr.outputs['report-path'], join(artifactDir, 'layerwise-report.json'));
+    api.state.pulls.push({ repo: 'Codertocat/Hello-World', number: 3, headRepo: 'mallory/Hello-World', headRef: 'changes', headSha, baseRef: 'master', state: 'open' });
+    const wr = webhookExample('workflow_run', 'completed', 2) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    wr.repository.full_name = 'Codertocat/Hello-World';
+    Object.assign(wr.workflow_run, { event: 'pull_request', head_branch: 'changes', head_sha: headSha, pull_requests: [] });
+    wr.workflow_run.head_repository.full_name = 'mallory/Hello-World';
+    const report = await runActionLikeRunner({
+      inputs: { mode: 'report', 'report-path': join(artifactDir, 'layerwise-report.json') }, eventName: 'workflow_run', payload: wr,
+      apiUrl: api.url, workspace, runnerTemp, env: { GITHUB_REF: 'refs/heads/master' },
+    });
+    runs.push(report);
+    expect(exited(report)).toEqual({ code: 0, log: '' });
+    const comments = api.state.commentsOn('Codertocat/Hello-World#3');
+    expect(comments).toHaveLength(1);
+    expect(comments[0].body.startsWith(`${stickyMarker('app')}\n`)).toBe(true);
+    expect(report.summary.length).toBeGreaterThan(100);
   });
 });
