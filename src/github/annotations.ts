@@ -31,8 +31,15 @@ function lineForRule(r: RuleResult, report: Report): number | undefined {
   return largest?.line;
 }
 
-export function buildAnnotations(report: Report, dockerfile: string): Annotation[] {
-  const file = dockerfile.replace(/^\.\//, '');
+/** GitHub places annotations by repository-relative path: `./x` and `<workspace>/x` both become `x`. */
+export function annotationPath(dockerfile: string, workspace?: string): string {
+  const ws = workspace?.replace(/\/+$/, '');
+  const rel = ws && dockerfile.startsWith(`${ws}/`) ? dockerfile.slice(ws.length + 1) : dockerfile;
+  return rel.replace(/^(\.\/)+/, '');
+}
+
+export function buildAnnotations(report: Report, dockerfile: string, workspace?: string): Annotation[] {
+  const file = annotationPath(dockerfile, workspace);
   const rules: Annotation[] = report.verdict.results
     .filter((r) => r.status === 'fail' || r.status === 'warn')
     .sort((a, b) => (a.status === b.status ? 0 : a.status === 'fail' ? -1 : 1))

@@ -30,9 +30,12 @@ export function baselineCacheKey(key: BaselineKey, runId: string): string {
   return `${baselineKeyPrefix(key)}${escapeMarkerKey(runId)}`;
 }
 
+/** Branch runs whose image becomes the next baseline (merge queue branches are throwaway: no). */
+const BASELINE_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch']);
+
 /** Save only from trusted branch runs: not PRs (their scope is private anyway), forks, dependabot or PR targets. */
 export function shouldSaveBaseline(ctx: RunContext): boolean {
-  return !ctx.pr && !ctx.readOnly && !!ctx.branch && ctx.event !== 'workflow_run';
+  return BASELINE_EVENTS.has(ctx.event) && !ctx.pr && !ctx.readOnly && !!ctx.branch;
 }
 
 const coreLogger: Logger = { warning: (m) => core.warning(m), info: (m) => core.info(m) };

@@ -43,6 +43,8 @@ export interface PublishInput {
   octokit?: Octokit;
   /** Annotate Dockerfile lines (off in report mode: the workflow_run check is not the PR's). */
   annotate?: boolean;
+  /** GITHUB_WORKSPACE, to make an absolute Dockerfile path repository-relative (default from the environment). */
+  workspace?: string;
 }
 
 export interface PublishResult {
@@ -76,7 +78,7 @@ export async function publish(input: PublishInput, io: PublishIO = coreIO): Prom
 
   let annotations = 0;
   if (input.annotate !== false) {
-    for (const a of buildAnnotations(input.report, input.config.build.dockerfile)) {
+    for (const a of buildAnnotations(input.report, input.config.build.dockerfile, input.workspace ?? process.env.GITHUB_WORKSPACE)) {
       io.annotate(a);
       annotations++;
     }

@@ -1,4 +1,4 @@
-import { buildAnnotations, MAX_ANNOTATIONS_PER_LEVEL } from '../../../src/github/annotations.js';
+import { annotationPath, buildAnnotations, MAX_ANNOTATIONS_PER_LEVEL } from '../../../src/github/annotations.js';
 import { fixtureReport, FIXTURE_DOCKERFILE } from '../../helpers/report-fixture.js';
 
 describe('buildAnnotations', () => {
@@ -39,5 +39,12 @@ describe('buildAnnotations', () => {
     const report = fixtureReport();
     delete report.image.hints[0].line;
     expect(buildAnnotations(report, 'Dockerfile').find((x) => x.level === 'warning')?.startLine).toBeUndefined();
+  });
+
+  test('annotation paths are repository-relative', () => {
+    expect(annotationPath('./Dockerfile')).toBe('Dockerfile');
+    expect(annotationPath('/home/runner/work/app/app/docker/Dockerfile', '/home/runner/work/app/app/')).toBe('docker/Dockerfile');
+    expect(annotationPath('/elsewhere/Dockerfile', '/home/runner/work/app/app')).toBe('/elsewhere/Dockerfile');
+    expect(buildAnnotations(fixtureReport(), '/ws/docker/Dockerfile', '/ws')[0].file).toBe('docker/Dockerfile');
   });
 });
