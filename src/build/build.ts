@@ -138,8 +138,11 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
       });
       outcomes.push(outcome);
       const failure = failureMessage(outcome);
-      const record = () => finish(outcomes);
-      if (failure) throw new BuildFailedError(failure, record());
+      if (failure) {
+        const record = finish(outcomes);
+        const failed = record.stages.flatMap((st) => st.stepDetails).find((d) => d.error && d.line !== undefined);
+        throw new BuildFailedError(failed ? failure.replace(' failed at ', ` failed at ${graph.file}:${failed.line} `) : failure, record);
+      }
       // The record words these itself; here they only go to the live log.
       for (const e of outcome.summary.exportErrors) opts.warn?.(`${planned.writesCacheRef ? `cache push of ${planned.writesCacheRef}` : e.vertex} failed: ${e.error}`);
     }

@@ -49,7 +49,8 @@ export function decideCachePolicy(ctx: RunContext, cache: Pick<CacheConfig, 'sco
   if (!own) {
     return { readScopes, reason: `${ctx.event} without a branch: reads the default branch cache, writes nothing` };
   }
-  return { ownScope: own, readScopes, writeScope: own, reason: `${ctx.branch ? `branch ${ctx.branch}` : 'this run'}: writes ${own}` };
+  const who = explicit ? `scope ${own} (set explicitly)` : `branch ${ctx.branch}`;
+  return { ownScope: own, readScopes, writeScope: own, reason: `${who}: writes ${own}` };
 }
 
 function describe(ctx: RunContext): string {

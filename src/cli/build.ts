@@ -2,7 +2,7 @@
 // registry cache, the final image loaded (and pushed with --push), a short summary and optional JSON.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { BuildFailedError, buildWithStageCaches } from '../build/build.js';
 import type { BuildRecord } from '../build/types.js';
 import { defaultCacheRepo, normaliseCacheRepo } from '../cache/refs.js';
@@ -149,7 +149,7 @@ export const buildCommand: Command = async (argv, io) => {
   } catch (err) {
     throw new InputError(`layerwise build --file: cannot read ${config.build.dockerfile} (${(err as NodeJS.ErrnoException).code ?? 'error'}; expected a readable Dockerfile)`);
   }
-  const graph = buildStageGraph(text, { file: config.build.dockerfile, target: config.build.target, buildArgs: config.build.buildArgs, platform: config.build.platforms[0] });
+  const graph = buildStageGraph(text, { file: relative(io.cwd, config.build.dockerfile) || config.build.dockerfile, target: config.build.target, buildArgs: config.build.buildArgs, platform: config.build.platforms[0] });
   if (!config.cache.repo) io.err('warning: no --cache-repo and no --tag: building without stage caches');
   let record: BuildRecord;
   try {
