@@ -3,7 +3,7 @@ import { renderMarkdown } from '../../../src/report/markdown.js';
 import { buildReport } from '../../../src/report/build.js';
 import { compareImages } from '../../../src/compare/compare.js';
 import { image } from '../compare/fixtures.js';
-import { HOSTILE, baseline, firstRunReport, fullReport } from './fixtures.js';
+import { HOSTILE, baseline, build, firstRunReport, fullReport } from './fixtures.js';
 
 /** Walks every token, including those nested in lists and the markdown inside <details>. */
 function walk(tokens: Token[], out: Token[] = []): Token[] {
@@ -98,6 +98,26 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(report);
     expect(md.split('\n')[0]).toBe('### ✅ app: 1.30 MB compressed (-15.0 MB, -92.0 %) — no budget set');
     expect(md).toContain('| base 1 | <code>RUN apk add curl</code> | 4 | — | -15.0 MB | — | -40.0 MB | 🗑️ removed |');
+    expectWellFormed(md);
+  });
+});
+
+describe('renderMarkdown: build and warning variants', () => {
+  test('a skipped build, a failed cache source, a failed cache push and run warnings', () => {
+    const report = fullReport();
+    report.build = {
+      ...build,
+      upToDate: { key: 'k1', ref: 'localhost:5000/acme/app-buildcache:final--br-main@sha256:' + 'a'.repeat(64), secondsSaved: 40 },
+      cacheSources: [{ ref: 'ghcr.io/acme/app-buildcache:deps--br-main', status: 'error', detail: 'denied: <b>no</b> | pull access' }],
+      stages: [{ ...build.stages[0], cacheWrite: 'failed' }],
+    };
+    report.warnings = ['cache push denied for ghcr.io/acme/app-buildcache:deps--pr-7 | retry', ...Array.from({ length: 25 }, (_, i) => `w${i}`)];
+    const md = renderMarkdown(report);
+    expect(md).toMatch(/<details><summary>🧱 Build skipped: an image for the same inputs exists \(<code>localhost&#58;5000\/acme\/app-buildcache&#58;final--br-main&#64;…a+<\/code>\), about 40\.0 s saved<\/summary>/);
+    expect(md).toContain('- ⚠️ error <code>ghcr.io/acme/app-buildcache&#58;deps--br-main</code> — denied&#58; &#60;b&#62;no&#60;/b&#62; &#124; pull access');
+    expect(md).toContain('| <code>deps</code> | 3 / 3 | 0.4 s | 0.0 s | ⚠️ push failed: <code>');
+    expect(md).toContain('- ⚠️ cache push denied for ghcr.io/acme/app-buildcache&#58;deps--pr-7 &#124; retry');
+    expect(md).toContain('- _6 more warnings in the JSON report_');
     expectWellFormed(md);
   });
 });
