@@ -1,7 +1,9 @@
 // One prune run, shared by `layerwise prune` and the action's `mode: prune`: inventory → plan → (delete) →
 // a report that lists what goes and the bytes it frees.
 import { formatBytes } from '../budget/units.js';
+import { InputError } from '../config/errors.js';
 import type { RegistryClient } from '../registry/client.js';
+import { parseImageRef } from '../registry/ref.js';
 import { executePrune, type PruneOutcome } from './execute.js';
 import { inventoryCacheRepo } from './inventory.js';
 import { planPrune, type LiveRefs, type PrunePlan } from './plan.js';
@@ -15,6 +17,8 @@ export interface PruneRunOptions {
   keepScopes?: string[];
   dryRun: boolean;
   now?: Date;
+  /** Image repositories (from the tags the build pushes): prune refuses to touch any of them. */
+  imageRepos?: string[];
 }
 
 export interface PruneRunResult {
@@ -26,6 +30,13 @@ export interface PruneRunResult {
 }
 
 export async function runPrune(o: PruneRunOptions): Promise<PruneRunResult> {
+  const cache = parseImageRef(o.cacheRepo);
+  for (const image of o.imageRepos ?? []) {
+    const r = parseImageRef(image);
+    if (r.registry === cache.registry && r.repository === cache.repository) {
+      throw new InputError(`prune: the cache repository ${o.cacheRepo} is also an image repository (${image}); prune only ever cleans a separate cache repository`);
+    }
+  }
   const inventory = await inventoryCacheRepo(o.client, o.cacheRepo);
   const plan = planPrune(inventory, o.live, o.retentionMs, o.now ?? new Date(), { keepScopes: o.keepScopes });
   const result: PruneRunResult = { cacheRepo: o.cacheRepo, dryRun: o.dryRun, tagsSeen: inventory.length, plan };

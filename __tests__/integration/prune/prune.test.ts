@@ -10,6 +10,7 @@ import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.j
 import { pruneCommand } from '../../../src/cli/prune.js';
 import type { CliIO } from '../../../src/cli/types.js';
 import { removeIntermediateImages } from '../../../src/prune/local.js';
+import { runPrune } from '../../../src/prune/run.js';
 import { RegistryClient } from '../../../src/registry/client.js';
 import type { ImageManifest } from '../../../src/registry/media-types.js';
 
@@ -133,6 +134,15 @@ describeWithTestbed('prune', (bed) => {
       server.close();
     }
   }, BUILDS_TIMEOUT);
+
+  test('--help prints the usage; prune refuses an image repository as the cache repository', async () => {
+    const io = recorder();
+    expect(await pruneCommand(['--help'], io)).toBe(0);
+    expect(io.stdout[0]).toMatch(/^usage: layerwise prune --cache-repo REPO/);
+    await expect(
+      runPrune({ client, cacheRepo: `${bed().registry}/acme/app`, imageRepos: [`${bed().registry}/acme/app:v1`], live: {}, dryRun: true }),
+    ).rejects.toThrow(`prune: the cache repository ${bed().registry}/acme/app is also an image repository (${bed().registry}/acme/app:v1)`);
+  });
 
   test('bad flags are one-line input errors naming the flag', async () => {
     await expect(pruneCommand(['--cache-repo', 'localhost:5000/x', '--retention', '3 weeks'], recorder())).rejects.toThrow(
