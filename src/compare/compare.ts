@@ -24,24 +24,19 @@ export function compareImages(base: ImageAnalysis | undefined, current: ImageAna
   const pairs = pairLayers(baseLayers, curLayers);
 
   const byCurrent = new Map<number, Pair>();
-  const pairedBase = new Set<number>();
+  const byBase = new Map<number, Pair>();
   for (const p of pairs) {
     byCurrent.set(p.current, p);
-    pairedBase.add(p.base);
+    byBase.set(p.base, p);
   }
   // A removed base layer is shown after the current partner of the nearest paired base layer below it.
   const removedAfter = new Map<number, number[]>();
+  let anchor = -1;
   baseLayers.forEach((_, j) => {
-    if (pairedBase.has(j)) return;
-    let anchor = -1;
-    for (let k = j - 1; k >= 0; k--) {
-      const p = pairs.find((x) => x.base === k);
-      if (p) {
-        anchor = p.current;
-        break;
-      }
-    }
-    removedAfter.set(anchor, [...(removedAfter.get(anchor) ?? []), j]);
+    const p = byBase.get(j);
+    if (p) anchor = p.current;
+    else if (removedAfter.has(anchor)) removedAfter.get(anchor)!.push(j);
+    else removedAfter.set(anchor, [j]);
   });
 
   const layers: LayerDelta[] = [];
@@ -107,9 +102,14 @@ function pairLayers(base: LayerAnalysis[], cur: LayerAnalysis[]): Pair[] {
   const freeCur: number[] = cur.map((_, i) => i).filter((i) => i >= p);
 
   // Same content above the prefix: unchanged, and "moved" when it breaks the order of the other matches.
+  const baseByDiffId = new Map<string, number[]>();
+  for (const j of freeBase) {
+    if (baseByDiffId.has(base[j].diffId)) baseByDiffId.get(base[j].diffId)!.push(j);
+    else baseByDiffId.set(base[j].diffId, [j]);
+  }
   const contentPairs: Pair[] = [];
   for (const i of freeCur) {
-    const j = [...freeBase].find((b) => base[b].diffId === cur[i].diffId);
+    const j = baseByDiffId.get(cur[i].diffId)?.shift();
     if (j === undefined) continue;
     freeBase.delete(j);
     contentPairs.push({ base: j, current: i, matchedBy: 'diffId' });

@@ -137,6 +137,9 @@ describe('compareImages', () => {
     const started = Date.now();
     const d = compareImages(image('a', many('a')), image('b', many('b')));
     expect(d.counts.changed).toBe(2500);
+    const shrunk = compareImages(image('a', many('a')), image('c', many('a').slice(0, 1)));
+    expect(shrunk.counts).toEqual({ unchanged: 1, changed: 0, added: 0, removed: 2499 });
+    expect(shrunk.layers.map((l) => l.baseIndex)).toEqual(Array.from({ length: 2500 }, (_, i) => i));
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
