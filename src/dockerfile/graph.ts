@@ -5,9 +5,10 @@
 import { InputError } from '../config/errors.js';
 import { inputError } from './errors.js';
 import { ExpandError, expandWord } from './expand.js';
-import { parseDockerfile, type RawStage, type SourceRef } from './parse.js';
+import { parseDockerfile, type RawDockerfile, type RawStage, type SourceRef } from './parse.js';
 import { formatPlatform, hostPlatform, parsePlatform, platformArgs, type Platform } from './platform.js';
 import { invalidReference } from './reference.js';
+import { frontendRules, type FrontendRules } from './rules.js';
 import type { Stage, StageBase, StageGraph, StageUse } from './types.js';
 
 export interface StageGraphOptions {
@@ -20,6 +21,11 @@ export interface StageGraphOptions {
   platform?: string;
   /** Platform of the builder (BUILDPLATFORM, …); default the host's. */
   buildPlatform?: string;
+  /**
+   * Frontend rules to follow (see rules.ts); default from the `# syntax=` directive, else `current`. Pass
+   * `frontendRules({ syntax, engineVersion })` when the engine is known.
+   */
+  rules?: FrontendRules;
 }
 
 interface Node {
@@ -36,9 +42,11 @@ export function buildStageGraph(text: string, opts: StageGraphOptions): StageGra
   const buildArgs = opts.buildArgs ?? {};
   const warnings: string[] = [];
   const raw = parseDockerfile(text, file);
+  const rules = opts.rules ?? frontendRules({ syntax: raw.syntax });
   const target = platformOption(opts.platform, '--platform', file);
   const builder = platformOption(opts.buildPlatform, 'build platform', file);
-  const env = globalArgs(raw.metaArgs, buildArgs, target, builder, raw.escapeToken, file, warnings);
+  const targetStage = opts.target ?? raw.stages[raw.stages.length - 1].name ?? 'default';
+  const env = globalArgs({ raw, buildArgs, target, builder, targetStage, rules, file, warnings });
 
   const byName = new Map<string, Node>();
   const nodes: Node[] = [];
@@ -71,7 +79,7 @@ export function buildStageGraph(text: string, opts: StageGraphOptions): StageGra
   const needed = buildOrder(targetNode);
   const neededSet = new Set(needed);
   rejectLaterSources(needed, nodes, keyOf, file);
-  warnOnbuildOnlySources(needed, keyOf, file, warnings);
+  if (rules === 'legacy') rejectOnbuildOnlySources(needed, keyOf, file);
   const stages: Stage[] = nodes.map((n) => toStage(n, keyOf));
   return {
     file,
@@ -81,6 +89,7 @@ export function buildStageGraph(text: string, opts: StageGraphOptions): StageGra
     skipped: nodes.filter((n) => !neededSet.has(n)).map(keyOf),
     warnings,
     platform: formatPlatform(target),
+    rules,
     ...(raw.syntax ? { syntax: raw.syntax } : {}),
   };
 }
@@ -102,28 +111,39 @@ function platformOption(value: string | undefined, what: string, file: string): 
   return p;
 }
 
+interface ScopeInput {
+  raw: RawDockerfile;
+  buildArgs: Record<string, string>;
+  target: Platform;
+  builder: Platform;
+  targetStage: string;
+  rules: FrontendRules;
+  file: string;
+  warnings: string[];
+}
+
 /** Global scope for FROM: platform ARGs, then ARGs above the first FROM; --build-arg overrides both. */
-function globalArgs(
-  metaArgs: ReturnType<typeof parseDockerfile>['metaArgs'],
-  buildArgs: Record<string, string>,
-  target: Platform,
-  builder: Platform,
-  escapeToken: string,
-  file: string,
-  warnings: string[],
-): Map<string, string> {
+function globalArgs({ raw, buildArgs, target, builder, targetStage, rules, file, warnings }: ScopeInput): Map<string, string> {
   const env = platformArgs(target, builder);
+  if (rules === 'current') {
+    env.set('BUILDOSVERSION', '');
+    env.set('TARGETOSVERSION', '');
+    env.set('TARGETSTAGE', targetStage);
+  }
   for (const key of env.keys()) if (Object.hasOwn(buildArgs, key)) env.set(key, buildArgs[key]);
-  for (const arg of metaArgs) {
+  for (const arg of raw.metaArgs) {
     if (Object.hasOwn(buildArgs, arg.name)) env.set(arg.name, buildArgs[arg.name]);
-    else if (arg.value === null) env.set(arg.name, '');
-    else {
+    else if (arg.value === null) {
+      if (rules === 'legacy') env.set(arg.name, ''); // legacy: declared means set, to ""
+    } else {
       try {
-        env.set(arg.name, expandWord(arg.value, env, escapeToken).result);
+        env.set(arg.name, expandWord(arg.value, env, raw.escapeToken).result);
       } catch (err) {
-        // BuildKit ignores this error and continues with an empty value.
-        env.set(arg.name, '');
-        warnings.push(`${file}:${arg.line}: ARG ${arg.name}=${arg.value}: ${(err as Error).message}; the value is empty`);
+        if (!(err instanceof ExpandError)) throw err;
+        const what = `ARG ${arg.name}=${arg.value}: ${err.message}`;
+        if (rules === 'current') throw inputError(file, arg.line, what, 'a valid $VAR or ${VAR…} expression');
+        env.set(arg.name, ''); // legacy frontends ignore the error and use an empty value
+        warnings.push(`${file}:${arg.line}: ${what}; the value is empty`);
       }
     }
   }
@@ -257,8 +277,8 @@ function warnFromLaterStage(nodes: Node[], file: string, warnings: string[]): vo
   }
 }
 
-/** ONBUILD triggers with --from get their source built only by BuildKit ≥ 0.17 (older ones fail). */
-function warnOnbuildOnlySources(needed: Node[], keyOf: (n: Node) => string, file: string, warnings: string[]): void {
+/** Legacy frontends do not build a stage needed only by an ONBUILD trigger, and fail on the COPY. */
+function rejectOnbuildOnlySources(needed: Node[], keyOf: (n: Node) => string, file: string): void {
   const viaOtherEdges = new Set<Node>();
   const mark = (n: Node): void => {
     if (viaOtherEdges.has(n)) return;
@@ -269,8 +289,11 @@ function warnOnbuildOnlySources(needed: Node[], keyOf: (n: Node) => string, file
   for (const node of needed) {
     for (const use of node.uses) {
       if (use.via !== 'onbuild' || !use.node || viaOtherEdges.has(use.node)) continue;
-      warnings.push(
-        `${file}:${use.line}: stage '${keyOf(use.node)}' is needed only by this ONBUILD trigger (run in stage '${keyOf(node)}'): BuildKit before v0.17 (e.g. Docker Engine 26) does not build it and fails with "cannot copy from stage"`,
+      throw inputError(
+        file,
+        use.line,
+        `stage '${keyOf(use.node)}' is needed only by this ONBUILD trigger (run in stage '${keyOf(node)}'), and Dockerfile frontends before 1.11 (BuildKit < 0.17) do not build it`,
+        'the stage also used by a COPY --from in a stage that is built, or `# syntax=docker/dockerfile:1`',
       );
     }
   }

@@ -4,6 +4,7 @@
 import { DockerfileParser, type Instruction as AstInstruction, type Flag, Add, Arg, Copy, From, Onbuild, Run } from 'dockerfile-ast';
 import type { Instruction } from './types.js';
 import { inputError } from './errors.js';
+import { invalidReference } from './reference.js';
 
 /** A `--from` (COPY) or `from=` (RUN --mount) value, as written. */
 export interface SourceRef {
@@ -97,8 +98,9 @@ function parseFrom(ins: From, index: number, line: number, file: string): RawSta
   let name: string | undefined;
   if (args.length === 3 && args[1].toLowerCase() === 'as') {
     name = args[2].toLowerCase();
-    if (!VALID_STAGE_NAME.test(name)) {
-      throw inputError(file, line, `invalid stage name '${args[2]}'`, 'a letter, then letters, digits, "-", "_" or "."');
+    // BuildKit also looks every stage name up as a named build context, which must parse as an image name.
+    if (!VALID_STAGE_NAME.test(name) || invalidReference(name)) {
+      throw inputError(file, line, `invalid stage name '${args[2]}'`, 'a letter, then letters and digits, with "-", "_" or "." only between them');
     }
   } else if (args.length !== 1) {
     throw inputError(file, line, `FROM ${args.join(' ') || '(nothing)'}`, "FROM [--platform=P] <image> [AS <name>]");

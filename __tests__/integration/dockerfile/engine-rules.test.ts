@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../../src/config/errors.js';
 import { buildStageGraph, type StageGraphOptions } from '../../../src/dockerfile/graph.js';
+import { frontendRules } from '../../../src/dockerfile/rules.js';
 import type { StageGraph } from '../../../src/dockerfile/types.js';
-import { describeWithTestbed } from '../../helpers/testbed.js';
+import { describeWithTestbed, docker } from '../../helpers/testbed.js';
 
 interface EngineRun {
   ok: boolean;
@@ -193,10 +194,19 @@ const cases: Case[] = [
     rejected: { ours: /^Dockerfile:4: stage 'a' depends on itself \(a → b → a\)/, engine: /circular dependency detected on stage: a/ },
   },
   {
-    name: 'ONBUILD COPY --from of a stage needed for nothing else (BuildKit < 0.17 fails, newer builds it)',
+    name: 'ONBUILD COPY --from of a stage needed for nothing else (refused before frontend 1.11)',
     lines: (b) => [`FROM ${b} AS src`, 'RUN echo src > /src', `FROM ${b} AS parent`, 'ONBUILD COPY --from=src /src /src', 'FROM parent AS child', 'RUN cat /src > /child', 'FROM scratch', 'COPY --from=child /child /child'],
-    warning: /stage 'src' is needed only by this ONBUILD trigger/,
-    engineFails: /cannot copy from stage "src", it needs to be defined before current stage "child"/,
+    rejected: { ours: /^Dockerfile:4: stage 'src' is needed only by this ONBUILD trigger \(run in stage 'child'\)/, engine: /cannot copy from stage "src", it needs to be defined before current stage "child"/ },
+  },
+  {
+    name: 'a global ARG TARGETARCH without a default blanks the platform value (before frontend 1.11)',
+    lines: () => ['ARG TARGETARCH', 'FROM scratch AS archamd64', 'COPY hello.txt /amd64', 'FROM scratch AS arch', 'COPY hello.txt /empty', 'FROM arch${TARGETARCH}', 'COPY hello.txt /final'],
+    files: { '/empty': 'hello', '/final': 'hello' },
+  },
+  {
+    name: 'a stage name that is not a valid reference fails (named contexts)',
+    lines: () => ['FROM scratch AS bin-', 'COPY hello.txt /x'],
+    rejected: { ours: /^Dockerfile:1: invalid stage name 'bin-'/, engine: /invalid context name bin-/ },
   },
   {
     name: 'ONBUILD COPY --from of a stage that is built anyway',
@@ -252,9 +262,17 @@ const cases: Case[] = [
 ];
 
 describeWithTestbed('Dockerfile stage rules match the engine', (bed) => {
+  // The bed's engine has its built-in frontend (no Docker Hub for `# syntax=`): its version picks the rules.
+  let rules: StageGraphOptions['rules'];
+  beforeAll(() => {
+    rules = frontendRules({ engineVersion: docker(['version', '--format', '{{.Server.Version}}']).trim() });
+  });
+
+  test('the bed engine is a legacy frontend (Docker Engine 26, BuildKit 0.13)', () => expect(rules).toBe('legacy'));
+
   test.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const lines = c.lines(bed().baseImage);
-    const opts = c.opts ?? {};
+    const opts = { rules, ...c.opts };
     expect(lines.some((l) => /^\s*from\s/i.test(l))).toBe(true); // see the header: no FROM kills the daemon
     const engine = buildOnEngine(lines, opts);
     let graph: StageGraph | undefined;

@@ -9,7 +9,8 @@ const cases: [string, string[], Omit<StageGraphOptions, 'file'>, string][] = [
   ['unknown instruction', ['FROM busybox', 'FOO bar'], {}, "Dockerfile:2: unknown instruction 'FOO' (expected one of ADD, ARG, CMD, COPY, ENTRYPOINT, ENV, EXPOSE, FROM, HEALTHCHECK, LABEL, MAINTAINER, ONBUILD, RUN, SHELL, STOPSIGNAL, USER, VOLUME, WORKDIR)"],
   ['FROM with two words after the image', ['FROM busybox AS a b'], {}, 'Dockerfile:1: FROM busybox AS a b (expected FROM [--platform=P] <image> [AS <name>])'],
   ['FROM without an image', ['FROM'], {}, 'Dockerfile:1: FROM (nothing) (expected FROM [--platform=P] <image> [AS <name>])'],
-  ['stage name starting with a digit', ['FROM busybox AS 1abc'], {}, 'Dockerfile:1: invalid stage name \'1abc\' (expected a letter, then letters, digits, "-", "_" or ".")'],
+  ['stage name starting with a digit', ['FROM busybox AS 1abc'], {}, 'Dockerfile:1: invalid stage name \'1abc\' (expected a letter, then letters and digits, with "-", "_" or "." only between them)'],
+  ['stage name ending in "-" (not a valid named context)', ['FROM busybox AS bin-'], {}, 'Dockerfile:1: invalid stage name \'bin-\' (expected a letter, then letters and digits, with "-", "_" or "." only between them)'],
   ['unknown FROM flag', ['FROM busybox AS a', 'FROM --foo=bar busybox'], {}, 'Dockerfile:2: unknown flag --foo on FROM (expected only --platform)'],
   ['ONBUILD ONBUILD', ['FROM busybox', 'ONBUILD ONBUILD RUN x'], {}, 'Dockerfile:2: ONBUILD ONBUILD is not allowed (expected one instruction after ONBUILD)'],
   ['ONBUILD FROM', ['FROM busybox', 'ONBUILD FROM alpine'], {}, 'Dockerfile:2: FROM is not allowed as an ONBUILD trigger (expected RUN, COPY, ENV, …)'],
@@ -30,7 +31,7 @@ const cases: [string, string[], Omit<StageGraphOptions, 'file'>, string][] = [
   ['an invalid image even in a skipped stage', ['FROM Bad/Image AS skipped', 'FROM busybox AS fin'], {}, 'Dockerfile:1: FROM Bad/Image: repository name must be lowercase (expected a stage defined above or an image reference)'],
   ['COPY --from an invalid image', ['FROM busybox', 'COPY --from=Not_An:Image! /a /a'], {}, 'Dockerfile:2: COPY --from=Not_An:Image!: not a stage, and not an image reference (invalid tag) (expected a stage name (none named) or an image)'],
   ['FROM of an unset global ARG', ['FROM ${BASE}'], {}, 'Dockerfile:1: FROM ${BASE} expands to an empty image name (expected an ARG declared above the first FROM with a default, or --build-arg)'],
-  ['ARG without a default counts as set and empty', ['ARG X', 'FROM scratch AS busy', 'FROM ${X-busy}'], {}, 'Dockerfile:3: FROM ${X-busy} expands to an empty image name (expected an ARG declared above the first FROM with a default, or --build-arg)'],
+  ['legacy rules: an ARG without a default is set and empty', ['ARG X', 'FROM scratch AS busy', 'FROM ${X-busy}'], { rules: 'legacy' }, 'Dockerfile:3: FROM ${X-busy} expands to an empty image name (expected an ARG declared above the first FROM with a default, or --build-arg)'],
   ['${VAR:?message}', ['ARG BASE', 'FROM ${BASE:?required}'], {}, 'Dockerfile:2: FROM ${BASE:?required}: BASE: required (expected a valid $VAR or ${VAR…} expression)'],
   // BuildKit splits FROM on whitespace before expanding, so a message with a space is a fourth argument.
   ['${VAR:?message with a space}', ['ARG BASE', 'FROM ${BASE:?set BASE}'], {}, 'Dockerfile:2: FROM ${BASE:?set BASE} (expected FROM [--platform=P] <image> [AS <name>])'],
@@ -39,6 +40,9 @@ const cases: [string, string[], Omit<StageGraphOptions, 'file'>, string][] = [
   ['--platform option that is not a platform', ['FROM busybox'], { platform: 'linux/amd 64' }, "Dockerfile: --platform 'linux/amd 64' is not a platform (expected os/arch[/variant], e.g. linux/amd64)"],
   ['COPY --from twice', ['FROM busybox AS a', 'FROM busybox AS b', 'FROM scratch', 'COPY --from=a --from=b /a /a'], {}, 'Dockerfile:4: --from is given twice (expected one --from)'],
   ['FROM --platform twice', ['FROM --platform=linux/amd64 --platform=linux/arm64 busybox'], {}, 'Dockerfile:1: --platform is given twice (expected one --platform)'],
+  ['current rules: a bad ${…} in a global ARG default', ['ARG TAG=${:x}', 'FROM busybox${TAG}'], {}, 'Dockerfile:1: ARG TAG=${:x}: syntax error: bad substitution (expected a valid $VAR or ${VAR…} expression)'],
+  ['legacy rules: a stage needed only by an ONBUILD trigger', ['FROM busybox AS src', 'FROM busybox AS parent', 'ONBUILD COPY --from=src /src /src', 'FROM parent AS child'], { rules: 'legacy' },
+    "Dockerfile:3: stage 'src' is needed only by this ONBUILD trigger (run in stage 'child'), and Dockerfile frontends before 1.11 (BuildKit < 0.17) do not build it (expected the stage also used by a COPY --from in a stage that is built, or `# syntax=docker/dockerfile:1`)"],
   ['ADD --from', ['FROM busybox AS a', 'FROM busybox', 'ADD --from=a /a /a'], {}, 'Dockerfile:3: ADD does not take --from (expected COPY --from=<stage>)'],
 ];
 

@@ -2,6 +2,7 @@
 import { ExpandError, expandWord } from '../../../src/dockerfile/expand.js';
 import { formatPlatform, parsePlatform, platformArgs } from '../../../src/dockerfile/platform.js';
 import { invalidReference } from '../../../src/dockerfile/reference.js';
+import { frontendRules } from '../../../src/dockerfile/rules.js';
 
 const env = new Map([
   ['IMG', 'golang'],
@@ -108,4 +109,22 @@ describe('image references', () => {
     ['app@sha256:xyz', 'invalid digest'],
     ['-app', 'invalid reference format'],
   ])('%s: %s', (ref, why) => expect(invalidReference(ref)).toBe(why));
+});
+
+describe('frontend rules', () => {
+  test.each([
+    [{}, 'current'],
+    [{ engineVersion: '26.1.5+dfsg1' }, 'legacy'],
+    [{ engineVersion: '27.5.1' }, 'legacy'],
+    [{ engineVersion: '28.0.4' }, 'current'],
+    [{ engineVersion: '29.1.0' }, 'current'],
+    [{ engineVersion: 'dev' }, 'current'],
+    [{ engineVersion: '26.1.5', syntax: 'docker/dockerfile:1' }, 'current'],
+    [{ engineVersion: '26.1.5', syntax: 'docker/dockerfile:1.7-labs' }, 'legacy'],
+    [{ engineVersion: '28.0.0', syntax: 'docker/dockerfile:1.4' }, 'legacy'],
+    [{ syntax: 'docker.io/docker/dockerfile:1.11' }, 'current'],
+    [{ syntax: 'docker/dockerfile:1@sha256:' + 'a'.repeat(64) }, 'current'],
+    [{ syntax: 'docker/dockerfile' }, 'current'],
+    [{ syntax: 'ghcr.io/acme/frontend:2' }, 'current'],
+  ] as const)('%j → %s', (input, rules) => expect(frontendRules(input)).toBe(rules));
 });

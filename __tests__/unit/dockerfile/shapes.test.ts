@@ -15,6 +15,8 @@ interface Shape {
   buildable?: string[];
   warnings?: RegExp[];
   syntax?: string;
+  /** Frontend rules expected in the graph (default: opts.rules, else current). */
+  rules?: 'legacy' | 'current';
   /** Line ending; default \n. */
   eol?: string;
 }
@@ -171,7 +173,35 @@ const shapes: Shape[] = [
     name: 'ONBUILD COPY --from runs in the child stage',
     lines: ['FROM busybox AS src', 'FROM busybox AS parent', 'ONBUILD COPY --from=src /src /src', 'FROM parent AS child', 'RUN cat /src'],
     target: 'child', needed: ['src', 'parent', 'child'], skipped: [], dependsOn: { parent: [], child: ['parent', 'src'] },
-    warnings: [/^Dockerfile:3: stage 'src' is needed only by this ONBUILD trigger \(run in stage 'child'\)/],
+  },
+  {
+    name: 'current rules: a global ARG without a default is unset, so ${X-word} gives word',
+    lines: ['ARG X', 'FROM scratch AS busy', 'FROM ${X-busy}'],
+    target: '1', needed: ['busy', '1'], skipped: [], bases: { 1: stage('busy') },
+  },
+  {
+    name: 'current rules: a global ARG TARGETARCH without a default keeps the platform value',
+    lines: ['ARG TARGETARCH', 'FROM scratch AS archamd64', 'FROM scratch AS arch', 'FROM arch${TARGETARCH}'],
+    target: '2', needed: ['archamd64', '2'], skipped: ['arch'],
+  },
+  {
+    name: 'legacy rules: a global ARG TARGETARCH without a default blanks it',
+    lines: ['ARG TARGETARCH', 'FROM scratch AS archamd64', 'FROM scratch AS arch', 'FROM arch${TARGETARCH}'],
+    opts: { rules: 'legacy' },
+    target: '2', needed: ['arch', '2'], skipped: ['archamd64'],
+  },
+  {
+    name: 'current rules: TARGETSTAGE is the --target as given',
+    lines: ['ARG IMG=app-${TARGETSTAGE}', 'FROM ${IMG} AS Release'],
+    opts: { target: 'release' },
+    target: 'release', needed: ['release'], skipped: [], bases: { release: img('app-release') },
+  },
+  {
+    name: 'legacy rules: a bad ${…} in a global ARG default becomes empty, with a warning',
+    lines: ['ARG TAG=${:x}', 'FROM busybox${TAG} AS a'],
+    opts: { rules: 'legacy' },
+    target: 'a', needed: ['a'], skipped: [], bases: { a: img('busybox') },
+    warnings: [/^Dockerfile:1: ARG TAG=\$\{:x\}: syntax error: bad substitution; the value is empty$/],
   },
   {
     name: 'a forward --from in a skipped stage is fine',
@@ -188,6 +218,7 @@ const shapes: Shape[] = [
     name: 'comments, blank lines, continuation inside FROM, syntax directive',
     lines: ['# syntax=docker/dockerfile:1.7', '', '# the builder', 'FROM \\', '  golang:1.22 \\', '  AS build', '', '# runtime', 'FROM gcr.io/distroless/static', 'COPY --from=build /a /a'],
     target: '1', needed: ['build', '1'], skipped: [], stageLines: { build: 4, 1: 9 }, bases: { 1: img('gcr.io/distroless/static') }, syntax: 'docker/dockerfile:1.7',
+    rules: 'legacy', // a pinned frontend older than 1.11
   },
   {
     name: 'CRLF line endings (a Dockerfile saved on Windows)',
@@ -223,6 +254,7 @@ describe('stage graph shapes', () => {
     expect(g.warnings.length).toBe(shape.warnings?.length ?? 0);
     shape.warnings?.forEach((re, i) => expect(g.warnings[i]).toMatch(re));
     expect(g.syntax).toBe(shape.syntax);
+    expect(g.rules).toBe(shape.rules ?? shape.opts?.rules ?? 'current');
   });
 
   test('instructions keep keyword, start line and text (continuations joined, heredoc bodies kept)', () => {
