@@ -3,13 +3,13 @@
 // base and default branch caches). Every cache problem is a warning and a miss: a baseline is never worth a
 // failed build.
 import * as cache from '@actions/cache';
+import * as core from '@actions/core';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Baseline, BaselineKey, WritableBaselineStore } from '../baseline/types.js';
-import type { ImageAnalysis } from '../image/types.js';
 import type { RunContext } from './types.js';
 import { escapeMarkerKey, type Logger } from './sticky-comment.js';
-import * as core from '@actions/core';
+import { parseImageAnalysis } from './untrusted-report.js';
 
 export const BASELINE_KEY_PREFIX = 'layerwise-baseline-v1';
 
@@ -40,14 +40,6 @@ export function shouldSaveBaseline(ctx: RunContext): boolean {
 
 const coreLogger: Logger = { warning: (m) => core.warning(m), info: (m) => core.info(m) };
 
-function looksLikeAnalysis(v: unknown): v is ImageAnalysis {
-  const a = v as ImageAnalysis;
-  return (
-    !!a && typeof a === 'object' && typeof a.ref === 'string' && Number.isFinite(a.compressedBytes) &&
-    Number.isFinite(a.sizeBytes) && Array.isArray(a.layers) && a.layers.every((l) => l && typeof l.diffId === 'string')
-  );
-}
-
 export function actionsCacheBaselineStore(opts: ActionsCacheBaselineOptions): WritableBaselineStore {
   const log = opts.log ?? coreLogger;
   const pathFor = (key: BaselineKey): string => join(opts.dir, 'layerwise-baseline', escapeMarkerKey(key.imageKey));
@@ -71,16 +63,14 @@ export function actionsCacheBaselineStore(opts: ActionsCacheBaselineOptions): Wr
         const matched = await cache.restoreCache([dir], prefix, [prefix]);
         if (!matched) return undefined;
         const parsed = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')) as Partial<Baseline>;
-        if (!looksLikeAnalysis(parsed.analysis)) {
-          log.warning(`layerwise: baseline cache entry ${matched} is not a layerwise baseline; ignored`);
-          return undefined;
-        }
+        // Checked like any stored data: a malformed entry is a warning and a miss, not a crash later on.
+        const analysis = parseImageAnalysis(parsed.analysis, `baseline cache entry ${matched}`);
         return {
           source: 'actions-cache',
           branch: typeof parsed.branch === 'string' ? parsed.branch : key.branch,
           commit: typeof parsed.commit === 'string' ? parsed.commit : undefined,
           ref: matched,
-          analysis: parsed.analysis,
+          analysis,
         };
       } catch (err) {
         // restoreCache rethrows only validation errors; a bad file lands here too.

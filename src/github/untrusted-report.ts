@@ -1,6 +1,7 @@
 // Report mode reads a JSON report that a `pull_request` run uploaded — for a fork PR, written by code the fork
 // author controls. Everything in it is hostile: it is size-capped, checked field by field and rebuilt from known
 // fields only before anything renders it (the renderer escapes every string it shows).
+import type { ImageAnalysis } from '../image/types.js';
 import type { Report } from '../report/types.js';
 import { bool, int, list, nullable, num, obj, oneOf, opt, str, ShapeError, type Shape } from './shape.js';
 
@@ -22,7 +23,7 @@ const hint = obj({
   rule: name, title: name, bytes, layerIndex: int(0, 10_000), instruction: text, line: opt(int(1, 1e7)),
   paths: list(str(1000), 50), fix: text,
 });
-const image = obj({
+const image: Shape<ImageAnalysis> = obj({
   ref: str(500), id: opt(str(100)), platform: opt(name), compressedBytes: bytes, sizeBytes: bytes, layerCount: int(0, 10_000),
   wastedBytes: bytes, efficiency: num(0, 1), layers: list(layer, 1000), hints: list(hint, 200),
 });
@@ -112,6 +113,16 @@ export function parseUntrustedReport(textIn: string, file: string): Report {
     return report(json, '$');
   } catch (err) {
     if (err instanceof ShapeError) throw new Error(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Checks an image analysis read from storage (a cached baseline); throws one line naming `where` and the field. */
+export function parseImageAnalysis(value: unknown, where: string): ImageAnalysis {
+  try {
+    return image(value, '$.analysis');
+  } catch (err) {
+    if (err instanceof ShapeError) throw new Error(`${where}: ${err.message}`);
     throw err;
   }
 }

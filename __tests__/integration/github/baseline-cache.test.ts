@@ -1,12 +1,13 @@
 // The baseline store through the real @actions/cache (unmodified) against a local cache service (Twirp v2) with
 // Azurite as the blob store: tar + zstd, SAS uploads and downloads, key matching as GitHub does it.
 import { jest } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as actionsCache from '@actions/cache';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithTestbed } from '../../helpers/testbed.js';
 import { startCacheService, type CacheService } from '../../helpers/cache-service.js';
-import { actionsCacheBaselineStore, baselineCacheKey } from '../../../src/github/baseline-cache.js';
+import { actionsCacheBaselineStore, baselineCacheKey, baselineKeyPrefix } from '../../../src/github/baseline-cache.js';
 import type { Logger } from '../../../src/github/sticky-comment.js';
 import type { ImageAnalysis } from '../../../src/image/types.js';
 
@@ -99,6 +100,19 @@ describeWithTestbed('baseline store in the Actions cache (real @actions/cache, l
     const log = recorder();
     expect(await actionsCacheBaselineStore({ dir, runId: '2', log }).load(key)).toBeUndefined();
     expect(log.warnings).toEqual([]);
+  });
+
+  test('a malformed entry under our key is a warning naming the field, and a miss', async () => {
+    // Written with @actions/cache directly, at the path the store uses, as a tampered or old-format entry would be.
+    const path = join(dir, 'layerwise-baseline', 'web');
+    mkdirSync(path, { recursive: true });
+    writeFileSync(join(path, 'baseline.json'), JSON.stringify({ analysis: { ref: 'x', layers: 'many' } }));
+    expect(await actionsCache.saveCache([path], `${baselineKeyPrefix(key)}999`)).toBeGreaterThan(0);
+    const log = recorder();
+    expect(await actionsCacheBaselineStore({ dir, runId: '1000', log }).load(key)).toBeUndefined();
+    expect(log.warnings).toEqual([
+      `layerwise: could not restore the baseline for web@main: baseline cache entry ${baselineKeyPrefix(key)}999: $.analysis.compressedBytes: expected a number from 0 to 1000000000000000`,
+    ]);
   });
 
   test('a cache service error is a warning and a miss, never a throw', async () => {
