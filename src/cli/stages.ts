@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../config/errors.js';
 import { boolFlag, listFlag, parseFlags, parseKeyValues, stringFlag } from '../config/flags.js';
 import { buildStageGraph, buildableStages } from '../dockerfile/graph.js';
+import type { FrontendRules } from '../dockerfile/rules.js';
 import type { Stage, StageBase, StageGraph } from '../dockerfile/types.js';
 import type { Command } from './types.js';
 
@@ -15,6 +16,8 @@ Reads the Dockerfile's stages the way BuildKit does and prints the stages the ta
       --target T      stage to build (default the last stage)
       --build-arg K=V global ARG value used in FROM lines (repeatable)
       --platform P    target platform for TARGETOS/TARGETARCH/… (default linux/<host arch>)
+      --frontend R    legacy (Dockerfile frontend < 1.11, BuildKit < 0.17, Docker Engine ≤ 27) or current
+                      (default: from a \`# syntax=\` line, else current — GitHub-hosted runners)
       --json          {"target","needed","skipped","stages":[{"name","index","line","base","dependsOn"}]}
                       Unnamed stages are named by their index ("0", "1", …). "base" is
                       {"kind":"image","ref":"golang:1.22"}, {"kind":"stage","name":"build"} or {"kind":"scratch"},
@@ -25,6 +28,7 @@ export interface StagesOptions {
   target?: string;
   buildArgs: Record<string, string>;
   platform?: string;
+  rules?: FrontendRules;
   json: boolean;
 }
 
@@ -34,6 +38,7 @@ export function parseStagesFlags(argv: string[]): StagesOptions | 'help' {
     target: { type: 'string' },
     'build-arg': { type: 'string', multiple: true },
     platform: { type: 'string' },
+    frontend: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -41,11 +46,16 @@ export function parseStagesFlags(argv: string[]): StagesOptions | 'help' {
   if (flags.positionals.length) throw new InputError(`layerwise stages: unexpected argument '${flags.positionals[0]}' (expected flags only; the Dockerfile goes in --file)`);
   const target = stringFlag(flags, 'target');
   if (target === '') throw new InputError('layerwise stages: --target is empty (expected a stage name)');
+  const frontend = stringFlag(flags, 'frontend');
+  if (frontend !== undefined && frontend !== 'legacy' && frontend !== 'current') {
+    throw new InputError(`layerwise stages: --frontend '${frontend}' (expected legacy or current)`);
+  }
   return {
     file: stringFlag(flags, 'file') ?? 'Dockerfile',
     target,
     buildArgs: parseKeyValues(listFlag(flags, 'build-arg'), 'layerwise stages --build-arg'),
     platform: stringFlag(flags, 'platform'),
+    rules: frontend,
     json: boolFlag(flags, 'json'),
   };
 }
@@ -64,7 +74,7 @@ export const stagesCommand: Command = async (argv, io) => {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new InputError(`layerwise stages: cannot read --file ${opts.file} (${code}; expected a readable Dockerfile)`);
   }
-  const graph = buildStageGraph(text, { file: opts.file, target: opts.target, buildArgs: opts.buildArgs, platform: opts.platform });
+  const graph = buildStageGraph(text, { file: opts.file, target: opts.target, buildArgs: opts.buildArgs, platform: opts.platform, rules: opts.rules });
   for (const w of graph.warnings) io.err(`warning: ${w}`);
   io.out(opts.json ? JSON.stringify(graphJson(graph), null, 2) : renderTree(graph));
   return 0;
@@ -117,7 +127,7 @@ export function renderTree(graph: StageGraph): string {
   const lineWidth = Math.max(...rows.map(([, line]) => line.length));
   const pad = (text: string, n: number): string => text + ' '.repeat(Math.max(0, n - [...text].length));
   const lines = [
-    `${graph.file}: target ${label(stageOf(graph.target))} · ${graph.platform} · ${graph.needed.length} of ${graph.stages.length} stages needed`,
+    `${graph.file}: target ${label(stageOf(graph.target))} · ${graph.platform}${graph.rules === 'legacy' ? ' · legacy frontend rules' : ''} · ${graph.needed.length} of ${graph.stages.length} stages needed`,
     '',
     ...rows.map(([left, line, rest]) => (line ? `${pad(left, width)}  ${pad(line, lineWidth)}  ${rest}` : `${pad(left, width)}  ${rest}`).trimEnd()),
     '',

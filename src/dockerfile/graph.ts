@@ -21,10 +21,9 @@ export interface StageGraphOptions {
   platform?: string;
   /** Platform of the builder (BUILDPLATFORM, …); default the host's. */
   buildPlatform?: string;
-  /**
-   * Frontend rules to follow (see rules.ts); default from the `# syntax=` directive, else `current`. Pass
-   * `frontendRules({ syntax, engineVersion })` when the engine is known.
-   */
+  /** Docker Engine version (`docker version --format '{{.Server.Version}}'`): picks the frontend rules. */
+  engineVersion?: string;
+  /** Frontend rules to follow (see rules.ts); default from `# syntax=`, else engineVersion, else `current`. */
   rules?: FrontendRules;
 }
 
@@ -42,7 +41,7 @@ export function buildStageGraph(text: string, opts: StageGraphOptions): StageGra
   const buildArgs = opts.buildArgs ?? {};
   const warnings: string[] = [];
   const raw = parseDockerfile(text, file);
-  const rules = opts.rules ?? frontendRules({ syntax: raw.syntax });
+  const rules = opts.rules ?? frontendRules({ syntax: raw.syntax, engineVersion: opts.engineVersion });
   const target = platformOption(opts.platform, '--platform', file);
   const builder = platformOption(opts.buildPlatform, 'build platform', file);
   const targetStage = opts.target ?? raw.stages[raw.stages.length - 1].name ?? 'default';

@@ -78,6 +78,13 @@ test('human output shows images read by COPY --from and RUN --mount, and repeate
   ]);
 });
 
+test('--frontend legacy applies the pre-1.11 rules', async () => {
+  writeFileSync(join(dir, 'arch.Dockerfile'), ['ARG TARGETARCH', 'FROM scratch AS archamd64', 'FROM scratch AS arch', 'FROM arch${TARGETARCH}'].join('\n'));
+  const current = JSON.parse((await run('-f', 'arch.Dockerfile', '--platform', 'linux/amd64', '--json')).out);
+  const legacy = JSON.parse((await run('-f', 'arch.Dockerfile', '--platform', 'linux/amd64', '--json', '--frontend', 'legacy')).out);
+  expect([current.needed, legacy.needed]).toEqual([['archamd64', '2'], ['arch', '2']]);
+});
+
 test('--file relative to the working directory; warnings go to stderr; unnamed stages are marked', async () => {
   const r = await run('-f', 'docker/dup.Dockerfile');
   expect(r.code).toBe(0);
@@ -92,6 +99,7 @@ test.each([
   [['--target', 'prod'], "Dockerfile: --target 'prod': no stage has that name (expected one of: deps, build, test)"],
   [['--build-arg', 'NODE'], "layerwise stages --build-arg: expected KEY=VALUE, got 'NODE'"],
   [['--platform', 'linux/amd 64'], "Dockerfile: --platform 'linux/amd 64' is not a platform (expected os/arch[/variant], e.g. linux/amd64)"],
+  [['--frontend', 'v0.13'], "layerwise stages: --frontend 'v0.13' (expected legacy or current)"],
   [['Dockerfile'], "layerwise stages: unexpected argument 'Dockerfile' (expected flags only; the Dockerfile goes in --file)"],
 ])('%j → exit 2 with one line', async (argv, message) => {
   const r = await run(...argv);
