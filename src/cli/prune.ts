@@ -4,6 +4,7 @@ import { normaliseCacheRepo } from '../cache/refs.js';
 import { InputError } from '../config/errors.js';
 import { boolFlag, listFlag, parseFlags, stringFlag } from '../config/flags.js';
 import { formatBytes } from '../budget/units.js';
+import { ghcrDeleter, type ManifestDeleter } from '../prune/ghcr.js';
 import { removeIntermediateImages } from '../prune/local.js';
 import type { LiveRefs } from '../prune/plan.js';
 import { parseRetention } from '../prune/plan.js';
@@ -32,7 +33,9 @@ retention, from the cache repository only. Lists what would go and the bytes it 
       --local                 remove local images labelled dev.layerwise.intermediate=true (self-hosted runners)
 
 Without --open-prs/--github-repo PR scopes are not judged; without --branches/--github-repo branch scopes are not.
-Credentials come from the Docker config (docker login). Registry space returns after its garbage collection.`;
+Credentials come from the Docker config (docker login). Registry space returns after its garbage collection.
+ghcr.io refuses the Registry API's DELETE: with GITHUB_TOKEN or GH_TOKEN set, its package versions are deleted
+through the GitHub Packages API instead.`;
 
 function parseList(value: string | undefined, flag: string, numeric: boolean): (string | number)[] | undefined {
   if (value === undefined) return undefined;
@@ -99,8 +102,14 @@ export const pruneCommand: Command = async (argv, io) => {
   if (githubRepo) live = { ...(await liveFromGitHub(githubRepo, io.env)), ...Object.fromEntries(Object.entries(live).filter(([, v]) => v)) };
 
   const client = new RegistryClient({ env: io.env, insecureRegistries: listFlag(flags, 'insecure-registry'), warn: (m) => io.err(`warning: ${m}`) });
+  const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
+  let deleter: ManifestDeleter | undefined;
+  if (cacheRepo.startsWith('ghcr.io/') && token) {
+    const { createOctokit } = await import('../github/octokit.js');
+    deleter = ghcrDeleter(createOctokit(token, io.env.GITHUB_API_URL || 'https://api.github.com'), cacheRepo);
+  }
   try {
-    const result = await runPrune({ client, cacheRepo, live, retentionMs, keepScopes: listFlag(flags, 'keep-scope'), dryRun });
+    const result = await runPrune({ client, cacheRepo, live, retentionMs, keepScopes: listFlag(flags, 'keep-scope'), dryRun, deleter });
     if (boolFlag(flags, 'json')) io.out(JSON.stringify(result, null, 2));
     else for (const line of formatPruneReport(result, live)) io.out(line);
     return result.outcome?.unsupported ? 1 : 0;

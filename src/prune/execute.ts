@@ -3,6 +3,7 @@
 import type { RegistryClient } from '../registry/client.js';
 import { RegistryDeleteUnsupportedError } from '../registry/errors.js';
 import { parseImageRef } from '../registry/ref.js';
+import type { ManifestDeleter } from './ghcr.js';
 import type { PrunePlan } from './plan.js';
 
 export interface PruneOutcome {
@@ -12,15 +13,16 @@ export interface PruneOutcome {
   warnings: string[];
 }
 
-export async function executePrune(client: RegistryClient, cacheRepo: string, plan: PrunePlan): Promise<PruneOutcome> {
+/** `deleter` defaults to the Registry API (the client); ghcr.io needs ghcrDeleter (GitHub Packages API). */
+export async function executePrune(client: RegistryClient, cacheRepo: string, plan: PrunePlan, deleter: ManifestDeleter = client): Promise<PruneOutcome> {
   const repo = parseImageRef(cacheRepo);
   if (repo.tag || repo.digest) throw new Error(`prune needs a repository without tag or digest, got ${cacheRepo}`);
   const outcome: PruneOutcome = { deleted: [], warnings: [] };
   for (const group of plan.remove) {
     try {
-      const gone = await client.deleteManifest(repo, group.digest);
-      if (!gone) outcome.warnings.push(`${group.digest.slice(0, 19)} (${group.tags.map((t) => t.tag).join(', ')}) was already gone`);
-      outcome.deleted.push({ digest: group.digest, tags: group.tags.map((t) => t.tag) });
+      const gone = await deleter.deleteManifest(cacheRepo, group.digest);
+      if (gone) outcome.deleted.push({ digest: group.digest, tags: group.tags.map((t) => t.tag) });
+      else outcome.warnings.push(`${group.tags.map((t) => t.tag).join(', ')} (${group.digest.slice(0, 19)}) was already gone`);
     } catch (err) {
       if (err instanceof RegistryDeleteUnsupportedError) {
         outcome.unsupported = err.message;

@@ -5,3 +5,4 @@ export { executePrune, type PruneOutcome } from './execute.js';
 export { liveRefsFromGitHub } from './github.js';
 export { removeIntermediateImages, type LocalCleanupOptions, type LocalCleanupResult } from './local.js';
 export { runPrune, formatPruneReport, type PruneRunOptions, type PruneRunResult } from './run.js';
+export { ghcrDeleter, type ManifestDeleter } from './ghcr.js';

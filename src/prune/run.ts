@@ -5,6 +5,7 @@ import { InputError } from '../config/errors.js';
 import type { RegistryClient } from '../registry/client.js';
 import { parseImageRef } from '../registry/ref.js';
 import { executePrune, type PruneOutcome } from './execute.js';
+import type { ManifestDeleter } from './ghcr.js';
 import { inventoryCacheRepo } from './inventory.js';
 import { planPrune, type LiveRefs, type PrunePlan } from './plan.js';
 
@@ -17,6 +18,8 @@ export interface PruneRunOptions {
   keepScopes?: string[];
   dryRun: boolean;
   now?: Date;
+  /** How to delete (default: the Registry API). Pass ghcrDeleter(octokit, cacheRepo) for ghcr.io. */
+  deleter?: ManifestDeleter;
   /** Image repositories (from the tags the build pushes): prune refuses to touch any of them. */
   imageRepos?: string[];
 }
@@ -40,22 +43,26 @@ export async function runPrune(o: PruneRunOptions): Promise<PruneRunResult> {
   const inventory = await inventoryCacheRepo(o.client, o.cacheRepo);
   const plan = planPrune(inventory, o.live, o.retentionMs, o.now ?? new Date(), { keepScopes: o.keepScopes });
   const result: PruneRunResult = { cacheRepo: o.cacheRepo, dryRun: o.dryRun, tagsSeen: inventory.length, plan };
-  if (!o.dryRun && plan.remove.length) result.outcome = await executePrune(o.client, o.cacheRepo, plan);
+  if (!o.dryRun && plan.remove.length) result.outcome = await executePrune(o.client, o.cacheRepo, plan, o.deleter);
   return result;
 }
 
 /** Plain-text lines for the CLI and the job log. `deleteHint` says how to delete for real (CLI vs action input). */
 export function formatPruneReport(r: PruneRunResult, live: LiveRefs, deleteHint = 'run with --delete to delete'): string[] {
   const lines: string[] = [];
-  const verb = r.dryRun ? 'would delete' : r.outcome?.unsupported ? 'not deleted' : 'deleted';
-  const removedTags = r.plan.remove.flatMap((g) => g.tags.map((t) => ({ ...t, bytes: g.bytes })));
+  const deleted = new Set(r.outcome?.deleted.map((d) => d.digest));
+  const verb = (digest: string) => (r.dryRun ? 'would delete' : deleted.has(digest) ? 'deleted' : 'not deleted');
+  const removedTags = r.plan.remove.flatMap((g) => g.tags);
   const width = Math.max(0, ...removedTags.map((t) => t.tag.length));
-  for (const t of removedTags) lines.push(`${verb}  ${t.tag.padEnd(width)}  ${t.digest.slice(0, 19)}  ${t.reason}`);
-  const count = `${removedTags.length} of ${r.tagsSeen} tag${r.tagsSeen === 1 ? '' : 's'} in ${r.cacheRepo}`;
+  for (const t of removedTags) lines.push(`${verb(t.digest).padEnd(12)}  ${t.tag.padEnd(width)}  ${t.digest.slice(0, 19)}  ${t.reason}`);
+  const tags = (n: number) => `${n} of ${r.tagsSeen} tag${r.tagsSeen === 1 ? '' : 's'} in ${r.cacheRepo}`;
+  const deletedTags = removedTags.filter((t) => deleted.has(t.digest)).length;
+  // Bytes freed are those of the plan when every planned manifest went; otherwise only the deleted groups' own.
+  const freed = deletedTags === removedTags.length ? r.plan.bytesFreed : r.plan.remove.filter((g) => deleted.has(g.digest)).reduce((n, g) => n + g.bytes, 0);
   if (!removedTags.length) lines.push(`nothing to prune: ${r.tagsSeen} tag${r.tagsSeen === 1 ? '' : 's'} in ${r.cacheRepo}, all kept`);
-  else if (r.dryRun) lines.push(`dry run: ${count} would go, freeing ${formatBytes(r.plan.bytesFreed)} of blobs no kept tag uses; ${deleteHint}`);
+  else if (r.dryRun) lines.push(`dry run: ${tags(removedTags.length)} would go, freeing ${formatBytes(r.plan.bytesFreed)} of blobs no kept tag uses; ${deleteHint}`);
   else if (r.outcome?.unsupported) lines.push(`nothing deleted: ${r.outcome.unsupported}`);
-  else lines.push(`deleted ${count}; ${formatBytes(r.plan.bytesFreed)} of blobs no kept tag uses become free after the registry's garbage collection`);
+  else lines.push(`deleted ${tags(deletedTags)}; ${formatBytes(freed)} of blobs no kept tag uses become free after the registry's garbage collection`);
   for (const w of r.outcome?.warnings ?? []) lines.push(`warning: ${w}`);
   if (!live.openPrs) lines.push('note: PR scopes were not judged (no open-PR list given)');
   if (!live.branches) lines.push('note: branch scopes were not judged (no branch list given)');

@@ -18,14 +18,21 @@ export class RegistryError extends Error {
 
 /** The registry refuses deletion (distribution answers 405 UNSUPPORTED unless `storage.delete.enabled`). */
 export class RegistryDeleteUnsupportedError extends RegistryError {
-  constructor(registry: string, repository: string, status: number, code?: string) {
+  constructor(registry: string, repository: string, status: number, code?: string, advice?: string) {
     super(
       `registry ${registry} does not allow deleting manifests (${status}${code ? ` ${code}` : ''} on ${repository}); ` +
-        'enable deletion on the registry (distribution: storage.delete.enabled=true) or clean up with its own tools',
+        (advice ?? deletionAdvice(registry)),
       { status, registry, code },
     );
     this.name = 'RegistryDeleteUnsupportedError';
   }
+}
+
+/** What to do instead, for registries known to refuse the Registry API's DELETE. */
+export function deletionAdvice(registry: string): string {
+  if (registry === 'ghcr.io') return 'ghcr.io deletes through the GitHub Packages API: give prune a GitHub token with packages: write (GITHUB_TOKEN or GH_TOKEN)';
+  if (registry === 'docker.io') return 'Docker Hub does not support deletion over the Registry API: delete tags in Docker Hub itself';
+  return 'enable deletion on the registry (distribution: storage.delete.enabled=true) or clean up with its own tools';
 }
 
 /** Content did not match the digest it was asked for: a broken or hostile registry. */
