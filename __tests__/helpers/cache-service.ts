@@ -72,10 +72,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startAzurite(dir: string): Promise<{ child: ChildProcess; url: string; out: () => string }> {
+async function startAzurite(dir: string, firstPort?: number): Promise<{ child: ChildProcess; url: string; out: () => string }> {
   const bin = join(require.resolve('azurite/package.json'), '..', 'dist', 'src', 'blob', 'main.js');
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = attempt === 0 && firstPort ? firstPort : await freePort();
     let out = '';
     const child = spawn(
       process.execPath,
@@ -107,9 +107,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 /** Starts Azurite and the Twirp cache service. Once per suite; `close()` in afterAll. */
-export async function startCacheService(): Promise<CacheService> {
+export async function startCacheService(opts: { /** Try this Azurite port first. */ blobPort?: number } = {}): Promise<CacheService> {
   const dir = mkdtempSync(join(tmpdir(), 'layerwise-azurite-'));
-  const azurite = await startAzurite(dir);
+  const azurite = await startAzurite(dir, opts.blobPort);
   const credential = new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY);
   const blobService = new BlobServiceClient(azurite.url, credential);
   await blobService.getContainerClient(CONTAINER).createIfNotExists();

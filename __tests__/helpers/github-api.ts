@@ -314,7 +314,7 @@ async function waitForPrism(url: string, child: ChildProcess, output: () => stri
  * Starts the fake and Prism in front of it. Start once per suite (beforeAll); `close()` in afterAll.
  * `fullSpec` (or LAYERWISE_PRISM_FULL_SPEC=1) loads the whole 13 MB description instead of the trimmed copy.
  */
-export async function startGitHubApi(opts: { fullSpec?: boolean } = {}): Promise<GitHubApi> {
+export async function startGitHubApi(opts: { fullSpec?: boolean; /** Try this port first. */ port?: number } = {}): Promise<GitHubApi> {
   opts = { fullSpec: process.env.LAYERWISE_PRISM_FULL_SPEC === '1', ...opts };
   const state = new FakeGitHubState();
   let prismUrl = '';
@@ -328,7 +328,7 @@ export async function startGitHubApi(opts: { fullSpec?: boolean } = {}): Promise
   const prismBin = require.resolve('@stoplight/prism-cli/dist/index.js');
   // A port picked free can be taken before Prism binds it: retry with another.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = attempt === 0 && opts.port ? opts.port : await freePort();
     prismUrl = `http://127.0.0.1:${port}`;
     let out = '';
     const child = spawn(
