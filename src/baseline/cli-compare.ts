@@ -2,7 +2,7 @@
 // same report the action builds, from flags instead of inputs. Exit code 1 on a failing verdict.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { readBudgetRules, type BudgetInputs } from '../config/budget.js';
+import { DEFAULT_BUDGET_FILE, readBudgetRules, type BudgetInputs } from '../config/budget.js';
 import { InputError } from '../config/errors.js';
 import type { AnalyzeOptions } from '../image/analyze.js';
 import type { ImageSource } from '../image/sources.js';
@@ -12,7 +12,6 @@ import type { Report } from '../report/types.js';
 import { imageBaseline, looksLikeReport, reportFileBaseline } from './cli-stores.js';
 import type { Baseline } from './types.js';
 
-export const DEFAULT_BUDGET_FILE = '.github/layerwise.yml';
 
 export interface CliCompareOptions {
   imageKey: string;

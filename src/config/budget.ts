@@ -40,6 +40,9 @@ export interface ReadBudgetOptions {
   inputLabel?: (name: string) => string;
 }
 
+/** Read when present; the action input and the CLI flag `budget-file` name another. */
+export const DEFAULT_BUDGET_FILE = '.github/layerwise.yml';
+
 export const RULE_NAMES = [
   'max-size',
   'max-compressed-size',

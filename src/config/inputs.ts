@@ -3,7 +3,7 @@
 import type { ActionMode, CacheMode, Config } from './types.js';
 import { InputError } from './errors.js';
 import { parseKeyValues } from './flags.js';
-import { readBudgetRules, RULE_NAMES, type BudgetInputs } from './budget.js';
+import { DEFAULT_BUDGET_FILE, readBudgetRules, RULE_NAMES, type BudgetInputs } from './budget.js';
 
 /** Returns the raw input ('' when unset), as core.getInput does. */
 export type InputGetter = (name: string) => string;
@@ -103,7 +103,6 @@ export function readActionConfigWithBudget(opts: ReadActionOptions): Config {
   return { ...config, budget };
 }
 
-export const DEFAULT_BUDGET_FILE = '.github/layerwise.yml';
 
 /** Everything except budgets (read by readBudgetRules, which needs the budget file's text). */
 export function readActionConfig({ get, env }: ReadConfigOptions): Omit<Config, 'budget'> {
