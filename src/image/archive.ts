@@ -52,7 +52,8 @@ export async function readSaveArchive(
   const archive: SaveArchive = { docs: new Map(), docDigests: new Map(), layers: new Map(), layerErrors: new Map() };
   const extract = tar.extract();
   let feedError: Error | undefined;
-  const input = Readable.from(source as AsyncIterable<Uint8Array>, { objectMode: false });
+  // A Node stream (HTTP response, file) is piped as is: wrapping it in an async iterator costs CPU per chunk.
+  const input = isNodeStream(source) ? source : Readable.from(source, { objectMode: false });
   const feeding = pipeline([input, extract as unknown as NodeJS.WritableStream]).catch((err: Error) => {
     feedError = err;
   });
@@ -100,6 +101,10 @@ export async function readSaveArchive(
   if (feedError) throw truncated(opts.label, feedError);
   if (members === 0) throw new ArchiveError(`${opts.label}: empty archive (no tar members)`);
   return archive;
+}
+
+function isNodeStream(s: AsyncIterable<Uint8Array> | NodeJS.ReadableStream): s is NodeJS.ReadableStream {
+  return typeof (s as NodeJS.ReadableStream).pipe === 'function' && typeof (s as NodeJS.ReadableStream).on === 'function';
 }
 
 function truncated(label: string, err: Error): ArchiveError {

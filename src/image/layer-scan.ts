@@ -1,8 +1,8 @@
 // One layer blob → per-file metadata, streaming: the bytes pass through once (decompress → sha256 → tar
 // headers) and are never held; only path, kind and size of each entry are kept.
 import { createHash } from 'node:crypto';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { GzipSizeEstimator } from './gzip-estimate.js';
@@ -153,20 +153,6 @@ export async function scanLayerBlob(
   const estimator = compression === 'none' && opts.estimateGzip ? new GzipSizeEstimator() : undefined;
   let blobBytes = 0;
   let tarBytes = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, cb: TransformCallback) {
-      blobBytes += chunk.byteLength;
-      cb(null, chunk);
-    },
-  });
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, cb: TransformCallback) {
-      tarBytes += chunk.byteLength;
-      hash.update(chunk);
-      if (!estimator) return cb(null, chunk);
-      estimator.write(chunk).then(() => cb(null, chunk), cb);
-    },
-  });
   const entries: LayerEntry[] = [];
   let unusualEntries = 0;
   // allowUnknownFormat: old v7 tars have no ustar magic; the option exists in tar-stream but not in its types.
@@ -185,22 +171,79 @@ export async function scanLayerBlob(
       if (entry.kind === 'file' && header.type !== 'file' && header.type !== 'contiguous-file') unusualEntries++;
       entries.push(entry);
     }
-    // The entry stream is destroyed with the extractor's error on truncation; the pipeline reports it.
+    // The entry stream is destroyed with the extractor's error on truncation; the sink reports it.
     stream.on('error', () => undefined);
     stream.on('end', () => next());
     stream.resume();
   });
-  const stages: NodeJS.ReadWriteStream[] = [counter];
+  // Chunks go straight from the source (through the decompressor) into hash, estimator and tar parser: no
+  // stream pipeline per layer, which keeps the per-chunk cost low on multi-GiB images.
+  const sink = tarSink(extract);
+  const consume = async (chunk: Uint8Array): Promise<void> => {
+    tarBytes += chunk.byteLength;
+    hash.update(chunk);
+    if (estimator) await estimator.write(chunk);
+    await sink.write(chunk);
+  };
   const decode = decompressor(compression, opts.label);
-  if (decode) stages.push(decode);
-  stages.push(tap);
+  const abort = new AbortController();
   try {
-    await pipeline([Readable.from(all, { objectMode: false }), ...stages, extract as unknown as NodeJS.WritableStream]);
+    if (!decode) {
+      for await (const chunk of all) {
+        blobBytes += chunk.byteLength;
+        await consume(chunk);
+      }
+    } else {
+      const feeding = (async () => {
+        for await (const chunk of all) {
+          blobBytes += chunk.byteLength;
+          if (!decode.write(chunk)) await once(decode, 'drain', { signal: abort.signal });
+        }
+        decode.end();
+      })();
+      feeding.catch((err: Error) => decode.destroy(err));
+      for await (const out of decode as AsyncIterable<Uint8Array>) await consume(out);
+      await feeding;
+    }
+    await sink.end();
   } catch (err) {
     throw describeFailure(err as Error, opts.label, compression);
+  } finally {
+    abort.abort();
+    if (!extract.destroyed) extract.destroy();
   }
   const gzipBytes = estimator ? await estimator.end() : undefined;
   return { diffId: `sha256:${hash.digest('hex')}`, compression, blobBytes, tarBytes, gzipBytes, entries, unusualEntries };
+}
+
+/** Promise-returning writes into tar-stream's extractor, honouring backpressure and surfacing its errors. */
+function tarSink(extract: tar.Extract): { write(chunk: Uint8Array): Promise<void>; end(): Promise<void> } {
+  let failure: Error | undefined;
+  const settled = new Promise<void>((resolve, reject) => {
+    extract.on('error', (err: Error) => {
+      failure = err;
+      reject(err);
+    });
+    extract.on('close', () => (failure ? reject(failure) : resolve()));
+  });
+  settled.catch(() => undefined);
+  const check = (): void => {
+    if (failure) throw failure;
+    if (extract.destroyed) throw new Error('tar parser closed early');
+  };
+  return {
+    async write(chunk) {
+      check();
+      if (!extract.write(chunk)) await Promise.race([new Promise<void>((resolve) => extract.once('drain', () => resolve())), settled]);
+      check();
+    },
+    async end() {
+      check();
+      (extract as unknown as { end(): void }).end(); // streamx's types want a chunk; none is needed
+      await settled;
+      if (failure) throw failure;
+    },
+  };
 }
 
 function describeFailure(err: Error, label: string, compression: Compression): Error {

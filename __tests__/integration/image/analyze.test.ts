@@ -169,6 +169,7 @@ describeWithTestbed('analyzeImage on the test bed', (bed: () => Testbed) => {
     const config = mkdtempSync(join(tmpdir(), 'lw-dockercfg-'));
     try {
       docker(['--config', config, 'login', '-u', 'layerwise', '--password-stdin', authRegistry], { input: 'testbed' });
+      docker(['pull', '-q', baseImage]); // a fresh-runner test elsewhere may have removed every local image
       docker(['tag', baseImage, ref]);
       created.push({ ref });
       docker(['--config', config, 'push', '-q', ref]);
