@@ -263,16 +263,22 @@ function rejectLaterSources(needed: Node[], nodes: Node[], keyOf: (n: Node) => s
   }
 }
 
-/** `FROM x` sees only stages above it: a stage named x further down means an image named x is pulled. */
+/**
+ * FROM bases that look like a stage but are images: `FROM x` sees only stages above it (a stage named x
+ * further down means an image x is pulled), and `FROM build:1` is an image even with a stage named build.
+ */
 function warnFromLaterStage(nodes: Node[], file: string, warnings: string[]): void {
   for (const node of nodes) {
     if (node.baseStage || node.baseName === 'scratch') continue;
     const later = nodes.find((n) => n.raw.index > node.raw.index && n.raw.name === node.baseName.toLowerCase());
+    const where = `${file}:${node.raw.line}: FROM ${node.baseName}`;
     if (later) {
-      warnings.push(
-        `${file}:${node.raw.line}: FROM ${node.baseName} names the stage on line ${later.raw.line}, but FROM sees only stages above it: BuildKit pulls an image called '${node.baseName}'`,
-      );
+      warnings.push(`${where} names the stage on line ${later.raw.line}, but FROM sees only stages above it: BuildKit pulls an image called '${node.baseName}'`);
+      continue;
     }
+    const bare = /^([a-z0-9._-]+)[:@]/.exec(node.baseName)?.[1];
+    const above = bare && nodes.find((n) => n.raw.index < node.raw.index && n.raw.name === bare);
+    if (above) warnings.push(`${where} is an image, not the stage '${bare}' on line ${above.raw.line} (a stage is named without a tag or digest)`);
   }
 }
 

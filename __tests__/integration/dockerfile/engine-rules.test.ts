@@ -109,6 +109,12 @@ const cases: Case[] = [
     engineFails: /docker\.io\/library\/later/,
   },
   {
+    name: 'FROM <stage>:<tag> is an image, not the stage',
+    lines: (b) => [`FROM ${b} AS build`, 'RUN echo b > /b', 'FROM build:latest AS test', 'RUN echo t'],
+    warning: /FROM build:latest is an image, not the stage 'build' on line 1/,
+    engineFails: /docker\.io\/library\/build:latest/,
+  },
+  {
     name: 'unnamed stage used by index',
     lines: (b) => [`FROM ${b}`, 'RUN echo zero > /z', `FROM ${b} AS app`, 'RUN echo app > /a', 'FROM scratch', 'COPY --from=0 /z /z', 'COPY --from=app /a /a'],
     files: { '/z': 'zero', '/a': 'app' },

@@ -215,6 +215,12 @@ const shapes: Shape[] = [
     warnings: [/^Dockerfile:1: FROM later names the stage on line 2, but FROM sees only stages above it/],
   },
   {
+    name: 'FROM stage:tag is an image, with a warning',
+    lines: ['FROM golang:1.22 AS build', 'FROM build:latest AS test'],
+    target: 'test', needed: ['test'], skipped: ['build'], bases: { test: img('build:latest') },
+    warnings: [/^Dockerfile:2: FROM build:latest is an image, not the stage 'build' on line 1 \(a stage is named without a tag or digest\)$/],
+  },
+  {
     name: 'comments, blank lines, continuation inside FROM, syntax directive',
     lines: ['# syntax=docker/dockerfile:1.7', '', '# the builder', 'FROM \\', '  golang:1.22 \\', '  AS build', '', '# runtime', 'FROM gcr.io/distroless/static', 'COPY --from=build /a /a'],
     target: '1', needed: ['build', '1'], skipped: [], stageLines: { build: 4, 1: 9 }, bases: { 1: img('gcr.io/distroless/static') }, syntax: 'docker/dockerfile:1.7',
