@@ -166,4 +166,18 @@ describeWithTestbed('e2e: node dist/index.js as a runner starts it', (bed) => {
     expect(comments[0].body.startsWith(`${stickyMarker('app')}\n`)).toBe(true);
     expect(report.summary.length).toBeGreaterThan(100);
   });
+
+  test('pull_request_target with a fork head: refused in one line before anything is built', async () => {
+    const payload = webhookExample('pull_request', 'opened') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    payload.pull_request.head.repo.full_name = 'mallory/Hello-World';
+    const before = api.state.log.length;
+    const r = await runActionLikeRunner({ inputs: inputs('target'), eventName: 'pull_request_target', payload, apiUrl: api.url, workspace, runnerTemp });
+    runs.push(r);
+    expect(r.code).toBe(1);
+    const errors = r.commands.filter((c) => c.startsWith('::error'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^::error::refusing to build mallory\/Hello-World@changes under pull_request_target: .*allow-untrusted-build: true/);
+    expect(r.stdout).not.toMatch(/#\d+ \[/); // no BuildKit step ran
+    expect(api.state.log.slice(before)).toEqual([]);
+  });
 });
