@@ -8,7 +8,7 @@ import { loadContextFilter } from './ignore.js';
 import type { ContextOptions } from './measure.js';
 import { walkContext, type ContextEntry } from './walk.js';
 
-const PARALLEL_READS = 8;
+const PARALLEL_READS = 16;
 
 async function contentHash(entry: ContextEntry): Promise<string> {
   const hash = createHash('sha256');

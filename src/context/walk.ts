@@ -37,16 +37,20 @@ async function* walkDir(root: string, rel: string, filter: ContextFilter, notes:
     throw err;
   }
   names.sort(byteOrder);
-  for (const name of names) {
+  // lstat a directory's entries together: one round-trip per directory instead of per file.
+  const stats = await Promise.all(
+    names.map((name) =>
+      lstat(join(root, rel ? `${rel}/${name}` : name)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined; // removed while we walked
+        throw err;
+      }),
+    ),
+  );
+  for (const [i, name] of names.entries()) {
+    const st = stats[i];
+    if (!st) continue;
     const path = rel ? `${rel}/${name}` : name;
     const abs = join(root, path);
-    let st;
-    try {
-      st = await lstat(abs);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw err;
-    }
     const excluded = !filter.alwaysKept.has(path) && filter.excludes(path);
     if (st.isDirectory()) {
       if (!excluded) yield { path, abs, type: 'dir', mode: st.mode & 0o7777, size: 0 };

@@ -5,7 +5,8 @@ import { InputError } from '../config/errors.js';
 import type { RegistryClient } from '../registry/client.js';
 import { parseImageRef } from '../registry/ref.js';
 import { executePrune, type PruneOutcome } from './execute.js';
-import type { ManifestDeleter } from './ghcr.js';
+import type { Octokit } from '../github/octokit.js';
+import { ghcrDeleter, type ManifestDeleter } from './ghcr.js';
 import { inventoryCacheRepo } from './inventory.js';
 import { planPrune, type LiveRefs, type PrunePlan } from './plan.js';
 
@@ -18,8 +19,10 @@ export interface PruneRunOptions {
   keepScopes?: string[];
   dryRun: boolean;
   now?: Date;
-  /** How to delete (default: the Registry API). Pass ghcrDeleter(octokit, cacheRepo) for ghcr.io. */
+  /** How to delete (default: the Registry API; ghcr.io with `octokit` given: the GitHub Packages API). */
   deleter?: ManifestDeleter;
+  /** Used for ghcr.io, whose manifests are deleted as package versions. */
+  octokit?: Octokit;
   /** Image repositories (from the tags the build pushes): prune refuses to touch any of them. */
   imageRepos?: string[];
 }
@@ -43,7 +46,8 @@ export async function runPrune(o: PruneRunOptions): Promise<PruneRunResult> {
   const inventory = await inventoryCacheRepo(o.client, o.cacheRepo);
   const plan = planPrune(inventory, o.live, o.retentionMs, o.now ?? new Date(), { keepScopes: o.keepScopes });
   const result: PruneRunResult = { cacheRepo: o.cacheRepo, dryRun: o.dryRun, tagsSeen: inventory.length, plan };
-  if (!o.dryRun && plan.remove.length) result.outcome = await executePrune(o.client, o.cacheRepo, plan, o.deleter);
+  const deleter = o.deleter ?? (cache.registry === 'ghcr.io' && o.octokit ? ghcrDeleter(o.octokit, o.cacheRepo) : undefined);
+  if (!o.dryRun && plan.remove.length) result.outcome = await executePrune(o.client, o.cacheRepo, plan, deleter);
   return result;
 }
 
