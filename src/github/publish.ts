@@ -121,7 +121,7 @@ export interface ReportModeResult {
 /**
  * `mode: report`: validate the untrusted report, find the PR from GitHub's data, render with the report
  * renderer (which escapes every string) and post the sticky comment; the summary of this run shows it too.
- * Throws an InputError only when run from the wrong event or the report is unreadable.
+ * Throws an InputError (one line) only when run from the wrong event or the report breaks the schema.
  */
 export async function publishUntrustedReport(input: ReportModeInput, io: PublishIO = coreIO): Promise<ReportModeResult> {
   requireWorkflowRun(input.ctx);

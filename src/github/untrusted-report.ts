@@ -1,6 +1,7 @@
 // Report mode reads a JSON report that a `pull_request` run uploaded — for a fork PR, written by code the fork
 // author controls. Everything in it is hostile: it is size-capped, checked field by field and rebuilt from known
 // fields only before anything renders it (the renderer escapes every string it shows).
+import { InputError } from '../config/errors.js';
 import type { ImageAnalysis } from '../image/types.js';
 import type { Report } from '../report/types.js';
 import { bool, int, list, nullable, num, obj, oneOf, opt, str, ShapeError, type Shape } from './shape.js';
@@ -100,19 +101,19 @@ const report: Shape<Report> = obj({
   warnings: list(text, 100),
 });
 
-/** Parses and checks a report file's text; throws one line naming the file, the JSON path and what was expected. */
+/** Parses and checks a report file's text; throws an InputError, one line naming the file, the JSON path and what was expected. */
 export function parseUntrustedReport(textIn: string, file: string): Report {
-  if (textIn.length > MAX_REPORT_BYTES) throw new Error(`${file}: report is ${textIn.length} bytes, more than ${MAX_REPORT_BYTES}`);
+  if (textIn.length > MAX_REPORT_BYTES) throw new InputError(`${file}: report is ${textIn.length} bytes, more than ${MAX_REPORT_BYTES}`);
   let json: unknown;
   try {
     json = JSON.parse(textIn);
   } catch (err) {
-    throw new Error(`${file}: not JSON (${(err as Error).message.split('\n')[0]})`);
+    throw new InputError(`${file}: not JSON (${(err as Error).message.split('\n')[0]})`);
   }
   try {
     return report(json, '$');
   } catch (err) {
-    if (err instanceof ShapeError) throw new Error(`${file}: ${err.message}`);
+    if (err instanceof ShapeError) throw new InputError(`${file}: ${err.message}`);
     throw err;
   }
 }
