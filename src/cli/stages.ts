@@ -14,7 +14,7 @@ Reads the Dockerfile's stages the way BuildKit does and prints the stages the ta
 
   -f, --file F        Dockerfile (default ./Dockerfile)
       --target T      stage to build (default the last stage)
-      --build-arg K=V global ARG value used in FROM lines (repeatable)
+      --build-arg K=V global ARG value used in FROM lines (repeatable; K alone takes K from the environment)
       --platform P    target platform for TARGETOS/TARGETARCH/… (default linux/<host arch>)
       --frontend R    legacy (Dockerfile frontend < 1.11, BuildKit < 0.17, Docker Engine ≤ 27) or current
                       (default: from a \`# syntax=\` line, else current — GitHub-hosted runners)
@@ -32,7 +32,12 @@ export interface StagesOptions {
   json: boolean;
 }
 
-export function parseStagesFlags(argv: string[]): StagesOptions | 'help' {
+/** Like `docker build`: `--build-arg K` without `=` takes K from the environment, and is dropped when unset. */
+function buildArgEntries(entries: string[], env: NodeJS.ProcessEnv): string[] {
+  return entries.flatMap((e) => (e.includes('=') ? [e] : env[e] !== undefined ? [`${e}=${env[e]}`] : []));
+}
+
+export function parseStagesFlags(argv: string[], env: NodeJS.ProcessEnv = {}): StagesOptions | 'help' {
   const flags = parseFlags('stages', argv, {
     file: { type: 'string', short: 'f' },
     target: { type: 'string' },
@@ -53,7 +58,7 @@ export function parseStagesFlags(argv: string[]): StagesOptions | 'help' {
   return {
     file: stringFlag(flags, 'file') ?? 'Dockerfile',
     target,
-    buildArgs: parseKeyValues(listFlag(flags, 'build-arg'), 'layerwise stages --build-arg'),
+    buildArgs: parseKeyValues(buildArgEntries(listFlag(flags, 'build-arg'), env), 'layerwise stages --build-arg'),
     platform: stringFlag(flags, 'platform'),
     rules: frontend,
     json: boolFlag(flags, 'json'),
@@ -61,7 +66,7 @@ export function parseStagesFlags(argv: string[]): StagesOptions | 'help' {
 }
 
 export const stagesCommand: Command = async (argv, io) => {
-  const opts = parseStagesFlags(argv);
+  const opts = parseStagesFlags(argv, io.env);
   if (opts === 'help') {
     io.out(HELP);
     return 0;

@@ -21,7 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIO = { out: (t) => out.push(t), err: (t) => err.push(t), cwd: dir, env: {} };
+  const io: CliIO = { out: (t) => out.push(t), err: (t) => err.push(t), cwd: dir, env: { NODE_FROM_ENV: '18' } };
   const code = await main(['stages', ...argv], io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -41,6 +41,12 @@ test('--json has exactly the documented shape', async () => {
       { name: '3', index: 3, line: 8, base: { kind: 'image', ref: 'node:22-slim' }, dependsOn: ['deps', 'build'] },
     ],
   });
+});
+
+test('--build-arg K takes K from the environment, like docker build, and is dropped when unset', async () => {
+  writeFileSync(join(dir, 'env.Dockerfile'), ['ARG NODE_FROM_ENV=20', 'ARG UNSET_IN_ENV=x', 'FROM node:${NODE_FROM_ENV}-${UNSET_IN_ENV}'].join('\n'));
+  const r = await run('-f', 'env.Dockerfile', '--json', '--build-arg', 'NODE_FROM_ENV', '--build-arg', 'UNSET_IN_ENV');
+  expect(JSON.parse(r.out).stages[0].base).toEqual({ kind: 'image', ref: 'node:18-x' });
 });
 
 test('human output: tree, build order, skipped', async () => {
@@ -97,7 +103,7 @@ test.each([
   [['--file', 'nope/Dockerfile'], 'layerwise stages: cannot read --file nope/Dockerfile (ENOENT; expected a readable Dockerfile)'],
   [['--file', '.'], 'layerwise stages: cannot read --file . (EISDIR; expected a readable Dockerfile)'],
   [['--target', 'prod'], "Dockerfile: --target 'prod': no stage has that name (expected one of: deps, build, test)"],
-  [['--build-arg', 'NODE'], "layerwise stages --build-arg: expected KEY=VALUE, got 'NODE'"],
+  [['--build-arg', '=22'], "layerwise stages --build-arg: expected KEY=VALUE, got '=22'"],
   [['--platform', 'linux/amd 64'], "Dockerfile: --platform 'linux/amd 64' is not a platform (expected os/arch[/variant], e.g. linux/amd64)"],
   [['--frontend', 'v0.13'], "layerwise stages: --frontend 'v0.13' (expected legacy or current)"],
   [['Dockerfile'], "layerwise stages: unexpected argument 'Dockerfile' (expected flags only; the Dockerfile goes in --file)"],
