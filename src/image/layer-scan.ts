@@ -53,11 +53,21 @@ export function sniffCompression(head: Uint8Array): Compression | 'json' | 'unkn
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
   if (head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar') return 'none';
+  if (head.length >= 512 && hasTarChecksum(head)) return 'none'; // pre-POSIX (v7) tar: no magic, valid checksum
   const first = head.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   if (first === 0x7b || first === 0x5b) return 'json';
   // An empty tar (two zero blocks) has no magic; zero-length blobs are empty layers too.
   if (head.length === 0 || head.every((b) => b === 0)) return 'none';
   return 'unknown';
+}
+
+/** A tar header's checksum field (offset 148, octal) equals the byte sum with that field read as spaces. */
+function hasTarChecksum(head: Uint8Array): boolean {
+  const field = Buffer.from(head.subarray(148, 156)).toString('latin1').replace(/[\0 ]+$/, '').trim();
+  if (!/^[0-7]{1,7}$/.test(field)) return false;
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : head[i];
+  return sum === parseInt(field, 8);
 }
 
 function decompressor(compression: Compression, label: string): Transform | undefined {

@@ -128,6 +128,17 @@ describe('scanLayerBlob', () => {
     await expect(scanLayerBlob(chunked(Buffer.alloc(600, 0x41)), { label: 'junk' })).rejects.toThrow('junk: not a layer');
   });
 
+  test('a pre-POSIX tar without the ustar magic is still read as a layer', async () => {
+    const header = rawHeader('old.txt', '0', 5);
+    header.fill(0, 257, 265); // drop magic + version, then fix the checksum
+    header.write('        ', 148);
+    let sum = 0;
+    for (const b of header) sum += b;
+    header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+    const scan = await scanLayerBlob(chunked(rawTar([{ header, body: Buffer.from('hello') }])), { label: 'v7' });
+    expect(scan.entries).toEqual([{ path: 'old.txt', kind: 'file', bytes: 5 }]);
+  });
+
   test('sniffCompression', () => {
     expect(sniffCompression(Buffer.from([0x1f, 0x8b, 8]))).toBe('gzip');
     expect(sniffCompression(Buffer.from(' \n{"x":1}'))).toBe('json');
