@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import dns from 'node:dns';
 import {
   BlobSASPermissions,
   BlobServiceClient,
@@ -107,7 +108,33 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 /** Starts Azurite and the Twirp cache service. Once per suite; `close()` in afterAll. */
-export async function startCacheService(opts: { /** Try this Azurite port first. */ blobPort?: number } = {}): Promise<CacheService> {
+/**
+ * Resolve `*.blob.core.windows.net` to 127.0.0.1 in this process — a hosts-file entry, nothing more — so SAS URLs
+ * can carry Azure's host name and @actions/cache takes the same Azure SDK download path it takes on GitHub.
+ * Returns the function that undoes it.
+ */
+export function routeAzureHostsToLoopback(): () => void {
+  const original = dns.lookup;
+  const patched = ((host: string, options: unknown, callback?: unknown) => {
+    const cb = (typeof options === 'function' ? options : callback) as (...args: unknown[]) => void;
+    const opts = (typeof options === 'function' ? {} : options ?? {}) as { all?: boolean };
+    if (!host.endsWith('.blob.core.windows.net')) return (original as (...a: unknown[]) => void)(host, options, callback);
+    return opts.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4);
+  }) as typeof dns.lookup;
+  dns.lookup = patched;
+  return () => {
+    dns.lookup = original;
+  };
+}
+
+export async function startCacheService(
+  opts: {
+    /** Try this Azurite port first. */
+    blobPort?: number;
+    /** SAS URLs on `devstoreaccount1.blob.core.windows.net` (needs routeAzureHostsToLoopback in the client). */
+    azureHostnames?: boolean;
+  } = {},
+): Promise<CacheService> {
   const dir = mkdtempSync(join(tmpdir(), 'layerwise-azurite-'));
   const azurite = await startAzurite(dir, opts.blobPort);
   const credential = new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY);
@@ -121,7 +148,8 @@ export async function startCacheService(opts: { /** Try this Azurite port first.
       { containerName: CONTAINER, blobName: blob, permissions: BlobSASPermissions.parse(perms), expiresOn: new Date(Date.now() + 3_600_000) },
       credential,
     ).toString();
-    return `${azurite.url}/${CONTAINER}/${blob}?${sas}`;
+    const base = opts.azureHostnames ? azurite.url.replace('127.0.0.1', `${ACCOUNT}.blob.core.windows.net`).replace(`/${ACCOUNT}`, '') : azurite.url;
+    return `${base}/${CONTAINER}/${blob}?${sas}`;
   };
 
   const server = createServer(async (req, res) => {

@@ -6,7 +6,7 @@ import * as actionsCache from '@actions/cache';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithTestbed } from '../../helpers/testbed.js';
-import { startCacheService, type CacheService } from '../../helpers/cache-service.js';
+import { routeAzureHostsToLoopback, startCacheService, type CacheService } from '../../helpers/cache-service.js';
 import { actionsCacheBaselineStore, baselineCacheKey, baselineKeyPrefix } from '../../../src/github/baseline-cache.js';
 import type { Logger } from '../../../src/github/sticky-comment.js';
 import type { ImageAnalysis } from '../../../src/image/types.js';
@@ -138,5 +138,42 @@ describeWithTestbed('baseline store in the Actions cache (real @actions/cache, l
     expect(await actionsCacheBaselineStore({ dir, runId: '1', log }).load(key)).toBeUndefined();
     expect(log.warnings).toEqual([]);
     expect(log.infos[0]).toMatch(/not available here/);
+  });
+});
+
+describeWithTestbed('baseline store over Azure host names (the Azure SDK path @actions/cache takes on GitHub)', () => {
+  let svc: CacheService;
+  let unroute: () => void;
+  let dir: string;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    unroute = routeAzureHostsToLoopback();
+    svc = await startCacheService({ azureHostnames: true });
+    Object.assign(process.env, svc.env);
+    delete process.env.GITHUB_SERVER_URL;
+    dir = mkdtempSync(join(tmpdir(), 'layerwise-runner-temp-'));
+  }, 60_000);
+  afterAll(async () => {
+    await svc?.close();
+    unroute?.();
+    rmSync(dir, { recursive: true, force: true });
+    process.env = { ...saved };
+  });
+
+  test('save uploads with the Azure SDK; restore downloads with the Azure SDK (ranged, parallel)', async () => {
+    const out: string[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (out.push(String(c)), true));
+    try {
+      const key = { imageKey: 'web', branch: 'main' };
+      const log = recorder();
+      await actionsCacheBaselineStore({ dir, runId: '1', log }).save(key, { source: 'actions-cache', commit: 'c', analysis: analysis('az', 7_000) });
+      const got = await actionsCacheBaselineStore({ dir, runId: '2', log }).load(key);
+      expect(log.warnings).toEqual([]);
+      expect(got?.analysis).toEqual(analysis('az', 7_000));
+      // downloadCacheStorageSDK reports progress; the plain HTTP path does not.
+      expect(out.join('')).toMatch(/Received \d+ of \d+ \(100\.0%\)/);
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 });
