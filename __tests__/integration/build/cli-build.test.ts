@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 import type { CliIO } from '../../../src/cli/types.js';
 import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
-import { copyFixture, freshRunner, privateBase, type Project } from './helpers.js';
+import { copyFixture, freshRunner, privateBase, registryTags, type Project } from './helpers.js';
 
 const LONG = 600_000;
 
@@ -44,7 +44,9 @@ describeWithTestbed('layerwise build (CLI)', (bed) => {
 
     freshRunner(our());
     const warm = recorder(project.dir);
-    expect(await main(args, warm)).toBe(0);
+    expect(await main([...args, '--push'], warm)).toBe(0);
+    // --push sends the final image to its tag (the docker driver also keeps it loaded).
+    expect(await registryTags(bed().registry, image.slice(bed().registry.length + 1).split(':')[0])).toEqual(['dev']);
     const json = JSON.parse(readFileSync(join(project.dir, 'record.json'), 'utf8')) as { build: Record<string, unknown> & { stages: Record<string, unknown>[] } };
     expect(json.build.cacheHitRatio).toBe(1);
     expect(json.build.stages.map((s) => [s.name, s.steps, s.cachedSteps, typeof s.seconds, s.cacheRef, s.pushed])).toEqual([

@@ -128,5 +128,7 @@ export async function manifestDigest(registry: string, repository: string, tag: 
 /** One line per stage for the test log: the figures the report quotes. */
 export function describeRecord(label: string, r: BuildRecord): string {
   const stages = r.stages.map((s) => `${s.name} ${s.cachedSteps}/${s.steps} cached ${s.seconds}s`).join(' · ');
-  return `${label}: hit ratio ${(r.cacheHitRatio * 100).toFixed(0)}% (${r.cachedSteps}/${r.totalSteps}), ${r.seconds}s wall · ${stages}`;
+  const sources = r.cacheSources.map((c) => `${c.ref.split(':').pop()} ${c.status}`).join(', ');
+  return `${label}: hit ratio ${(r.cacheHitRatio * 100).toFixed(0)}% (${r.cachedSteps}/${r.totalSteps}), ${r.seconds}s wall · ${stages}` +
+    (sources ? ` · sources: ${sources}` : '') + r.warnings.map((w) => `\n    warning: ${w}`).join('');
 }

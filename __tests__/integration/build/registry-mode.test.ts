@@ -75,6 +75,17 @@ describeWithTestbed('per-stage registry cache on the containerd-store engine', (
     const after = await build({ dir: project.dir, config: config(), ctx: branchContext('main'), host });
     figures.push(describeRecord('registry fresh runner after the change', after));
     expect(after.cacheHitRatio).toBe(1);
+
+    // Source changes in a row stay steady: each exported cache keeps the steps it imported (inline caches
+    // lose them every other build — moby/buildkit#2274 — which is why auto prefers registry mode).
+    for (const v of [3, 4, 5]) {
+      project.setSource(`main v${v} (registry)`);
+      freshRunner(our(), host);
+      const r = await build({ dir: project.dir, config: config(), ctx: branchContext('main'), host });
+      figures.push(describeRecord(`registry source change ${v}`, r));
+      const reran = r.stages.flatMap((s) => s.stepDetails.filter((d) => !d.cached).map((d) => d.instruction));
+      expect(reran).toEqual(['COPY src/ ./', 'RUN cat main.txt /deps/lib1.so > /app.bin && sleep 1', 'COPY --from=build /app.bin /app/app.bin']);
+    }
   }, LONG);
 
   test('registry down: the build succeeds, the cache export failure is a warning with the reason', async () => {
