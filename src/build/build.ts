@@ -103,6 +103,10 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
   modeWarnings.forEach(warn);
   const cacheRepo = config.cache.repo ? normaliseCacheRepo(config.cache.repo, 'cache repository') : undefined;
   const policy = decideCachePolicy(ctx, config.cache);
+  if (mode === 'inline' && policy.writeScope && cacheRepo) {
+    // Measured on the bed (buildx 0.13, dockerd 26): see the report of issue 4 and moby/buildkit#2274.
+    log('layerwise: inline caches drop the imported steps before the first re-run step of a changed stage, so those re-run every other build; registry mode (containerd image store or a docker-container/remote builder) does not');
+  }
   log(`layerwise: ${builder.driver} driver, buildx ${builder.buildxVersion}, ${mode} cache${cacheRepo ? ` in ${cacheRepo}` : ' (off: no cache repository)'}; ${policy.reason}`);
 
   const plan = planBuilds({
