@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
-import { branchContext, build, copyFixture, describeRecord, freshRunner, makeConfig, privateBase, type Project } from './helpers.js';
+import { branchContext, build, copyFixture, describeRecord, freshRunner, makeConfig, privateBase, removeFromRegistry, type Project } from './helpers.js';
 
 const LONG = 600_000;
 
@@ -26,7 +26,8 @@ describeWithTestbed('cache failures degrade to warnings (inline, default engine)
     const auth = Buffer.from('layerwise:not-the-password').toString('base64');
     writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [bed().authRegistry]: { auth } } }));
   }, LONG);
-  afterAll(() => {
+  afterAll(async () => {
+    if (base) await removeFromRegistry([base.split(':').slice(0, -1).join(':')]);
     freshRunner({ refs: [base, image], repos: [`localhost:5999/layerwise-test/${name}-buildcache`, `${bed().authRegistry}/layerwise-test/${name}-buildcache`] });
     project?.remove();
     rmSync(dockerConfig, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 import type { CliIO } from '../../../src/cli/types.js';
 import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
-import { copyFixture, freshRunner, privateBase, registryTags, type Project } from './helpers.js';
+import { copyFixture, freshRunner, privateBase, registryTags, removeFromRegistry, type Project } from './helpers.js';
 
 const LONG = 600_000;
 
@@ -29,7 +29,8 @@ describeWithTestbed('layerwise build (CLI)', (bed) => {
     cacheRepo = `${bed().registry}/layerwise-test/${name}-buildcache`;
     image = `${bed().registry}/layerwise-test/${name}:dev`;
   }, LONG);
-  afterAll(() => {
+  afterAll(async () => {
+    if (base) await removeFromRegistry([cacheRepo, base.split(':').slice(0, -1).join(':'), image.split(':').slice(0, -1).join(':')]);
     freshRunner(our());
     project?.remove();
   }, LONG);

@@ -9,6 +9,7 @@ import type { BuildRecord } from '../../../src/build/types.js';
 import type { CacheMode, Config } from '../../../src/config/types.js';
 import { buildStageGraph } from '../../../src/dockerfile/graph.js';
 import type { RunContext } from '../../../src/github/types.js';
+import { RegistryClient } from '../../../src/registry/index.js';
 import { docker, type Testbed } from '../../helpers/testbed.js';
 
 export const FIXTURE = join(process.cwd(), '__tests__/fixtures/build/deps-app');
@@ -131,4 +132,21 @@ export function describeRecord(label: string, r: BuildRecord): string {
   const sources = r.cacheSources.map((c) => `${c.ref.split(':').pop()} ${c.status}`).join(', ');
   return `${label}: hit ratio ${(r.cacheHitRatio * 100).toFixed(0)}% (${r.cachedSteps}/${r.totalSteps}), ${r.seconds}s wall · ${stages}` +
     (sources ? ` · sources: ${sources}` : '') + r.warnings.map((w) => `\n    warning: ${w}`).join('');
+}
+
+/** Deletes every tag of the given repositories (`host/path`) from a registry that allows deletion. */
+export async function removeFromRegistry(repositories: string[]): Promise<void> {
+  const client = new RegistryClient({ timeoutMs: 10_000 });
+  for (const repo of repositories) {
+    let tags: string[] = [];
+    try {
+      tags = await client.listTags(repo);
+    } catch {
+      continue; // never pushed, or not reachable
+    }
+    for (const tag of tags) {
+      const head = await client.headManifest(`${repo}:${tag}`).catch(() => null);
+      if (head) await client.deleteManifest(repo, head.digest).catch(() => false);
+    }
+  }
 }

@@ -8,7 +8,7 @@ import { summarizeVertices } from '../../../src/build/steps.js';
 import type { BuildRecord } from '../../../src/build/types.js';
 import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
 import {
-  branchContext, build, copyFixture, describeRecord, freshRunner, makeConfig, manifestDigest, privateBase, registryTags, type Project,
+  branchContext, build, copyFixture, describeRecord, freshRunner, makeConfig, manifestDigest, privateBase, registryTags, type Project, removeFromRegistry,
 } from './helpers.js';
 
 describeWithTestbed('per-stage inline cache on the default engine', (bed) => {
@@ -29,7 +29,8 @@ describeWithTestbed('per-stage inline cache on the default engine', (bed) => {
     cacheRepo = `${bed().registry}/layerwise-test/${name}-buildcache`;
     image = `${bed().registry}/layerwise-test/${name}:ci`;
   }, LONG);
-  afterAll(() => {
+  afterAll(async () => {
+    if (base) await removeFromRegistry([cacheRepo, base.split(':').slice(0, -1).join(':'), image.split(':').slice(0, -1).join(':')]);
     freshRunner(our());
     project?.remove();
     console.log(figures.join('\n'));

@@ -3,7 +3,7 @@
 // classic store. `auto` must find that out by itself.
 import type { BuildRecord } from '../../../src/build/types.js';
 import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
-import { branchContext, build, copyFixture, describeRecord, freshRunner, makeConfig, privateBase, registryTags, type Project } from './helpers.js';
+import { branchContext, build, copyFixture, describeRecord, freshRunner, makeConfig, privateBase, registryTags, removeFromRegistry, type Project } from './helpers.js';
 
 const LONG = 600_000;
 
@@ -27,7 +27,8 @@ describeWithTestbed('per-stage registry cache on the containerd-store engine', (
     cacheRepo = `${bed().registry}/layerwise-test/${name}-buildcache`;
     image = `${bed().registry}/layerwise-test/${name}:ci`;
   }, LONG);
-  afterAll(() => {
+  afterAll(async () => {
+    if (base) await removeFromRegistry([cacheRepo, base.split(':').slice(0, -1).join(':')]);
     if (host) freshRunner(our(), host);
     project?.remove();
     console.log(figures.join('\n'));
