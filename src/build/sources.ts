@@ -33,11 +33,11 @@ export async function resolveCacheSources(refs: string[], checker: CacheRefCheck
   );
   const pinned = new Map<string, string>();
   const statuses: CacheSourceStatus[] = [];
-  const failures: string[] = [];
+  const failures: { registry: string; error: string }[] = [];
   for (const r of results) {
     if ('error' in r && r.error) {
       statuses.push({ ref: r.ref, status: 'error', detail: r.error });
-      failures.push(r.error);
+      failures.push({ registry: r.ref.split('/')[0], error: r.error });
     } else if (r.head) {
       pinned.set(r.ref, `${r.ref}@${r.head.digest}`);
       statuses.push({ ref: r.ref, status: 'imported' });
@@ -45,7 +45,16 @@ export async function resolveCacheSources(refs: string[], checker: CacheRefCheck
       statuses.push({ ref: r.ref, status: 'missing', detail: 'not in the registry yet' });
     }
   }
-  const warnings = [...new Set(failures)].map((e) => `cache registry check failed, building without those caches: ${e}`);
+  // One warning per registry: when it is down, every ref fails the same way.
+  const byRegistry = new Map<string, { first: string; count: number }>();
+  for (const f of failures) {
+    const entry = byRegistry.get(f.registry);
+    if (entry) entry.count++;
+    else byRegistry.set(f.registry, { first: f.error, count: 1 });
+  }
+  const warnings = [...byRegistry.values()].map(
+    (e) => `cache registry check failed, building without those caches: ${e.first}${e.count > 1 ? ` (and ${e.count - 1} more ref(s) there)` : ''}`,
+  );
   return { pinned, statuses, warnings };
 }
 

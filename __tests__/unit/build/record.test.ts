@@ -69,14 +69,16 @@ describe('cache source resolution', () => {
     const checker = {
       headManifest: async (ref: string) => {
         if (ref.endsWith('deps--br-main')) return { digest: 'sha256:aaa' };
-        if (ref.startsWith('down:')) throw new Error('registry down:5999 unreachable: connect ECONNREFUSED\nstack');
+        if (ref.startsWith('down:5999/')) throw new Error('registry down:5999 unreachable: connect ECONNREFUSED\nstack');
         return null;
       },
     };
-    const r = await resolveCacheSources(['r:deps--br-main', 'r:build--br-main', 'down:x', 'down:x'], checker);
+    const r = await resolveCacheSources(['r:deps--br-main', 'r:build--br-main', 'down:5999/x', 'down:5999/x', 'down:5999/y/z'], checker);
     expect([...r.pinned]).toEqual([['r:deps--br-main', 'r:deps--br-main@sha256:aaa']]);
-    expect(r.statuses.map((s) => s.status)).toEqual(['imported', 'missing', 'error']);
-    expect(r.warnings).toEqual(['cache registry check failed, building without those caches: registry down:5999 unreachable: connect ECONNREFUSED']);
+    expect(r.statuses.map((s) => s.status)).toEqual(['imported', 'missing', 'error', 'error']);
+    expect(r.warnings).toEqual(['cache registry check failed, building without those caches: registry down:5999 unreachable: connect ECONNREFUSED (and 1 more ref(s) there)']);
+    const many = await resolveCacheSources(['h:1/a:x', 'h:1/b:x', 'h:1/c:x'], { headManifest: async () => { throw new Error('h:1 refused'); } });
+    expect(many.warnings).toEqual(['cache registry check failed, building without those caches: h:1 refused (and 2 more ref(s) there)']);
     expect(pickSources(['r:build--br-main', 'r:deps--br-main'], r.pinned, 5)).toEqual(['r:deps--br-main@sha256:aaa']);
     expect(pickSources(['r:deps--br-main'], r.pinned, 0)).toEqual([]);
   });
