@@ -1,5 +1,6 @@
 // Integration tests talk to the real test bed (scripts/testbed.sh): dockerd with buildx, and registries on
 // loopback. Under CI=true a missing service FAILS the suite; elsewhere it is skipped with the reason printed.
+import { jest } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
 
 export interface Testbed {
@@ -52,6 +53,8 @@ export function probeTestbed(): { bed?: Testbed; missing?: string } {
  * with the reason and how to start it; without CI it skips, saying why.
  */
 export function describeWithTestbed(name: string, fn: (bed: () => Testbed) => void): void {
+  // Builds and pushes take minutes on a loaded 2-core machine; jest ignores a project-level testTimeout.
+  jest.setTimeout(600_000);
   const { bed, missing } = probeTestbed();
   if (bed) {
     describe(name, () => fn(() => bed));

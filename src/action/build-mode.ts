@@ -5,6 +5,7 @@ import { BuildFailedError } from '../build/build.js';
 import type { Config } from '../config/types.js';
 import { actionsCacheBaselineStore, shouldSaveBaseline } from '../github/baseline-cache.js';
 import { createOctokit } from '../github/octokit.js';
+import { actionOutputs } from '../github/outputs.js';
 import { publish } from '../github/publish.js';
 import { untrustedBuildRefusal } from '../github/run-context.js';
 import type { RunContext } from '../github/types.js';
@@ -47,22 +48,7 @@ export async function buildMode(config: Config, ctx: RunContext, env: NodeJS.Pro
     cleaned.warnings.forEach((w) => core.warning(w));
     core.info(`layerwise: removed ${cleaned.removed.length} intermediate stage image(s)`);
   }
-  return { outputs: reportOutputs(report, config.reportPath), failure: verdictFailure(report) };
-}
-
-export function reportOutputs(report: Report, reportPath: string): Record<string, string> {
-  const delta = report.diff ? String(report.diff.delta.compressedBytes) : '';
-  return {
-    verdict: report.verdict.status,
-    size: String(report.image.sizeBytes),
-    'compressed-size': String(report.image.compressedBytes),
-    'size-delta': delta,
-    'cache-hit-ratio': report.build ? report.build.cacheHitRatio.toFixed(4) : '',
-    'report-path': reportPath,
-    'image-id': report.build?.imageId ?? '',
-    digest: report.build?.digest ?? '',
-    skipped: String(Boolean(report.build?.upToDate)),
-  };
+  return { outputs: actionOutputs(report, config.reportPath), failure: verdictFailure(report) };
 }
 
 /** The check fails on a failed verdict only; the reason is the deciding rule, in one line. */

@@ -1,6 +1,7 @@
 // `mode: prune` — remove cache tags of closed PRs and deleted branches, and old cache manifests, from the
 // cache repository only. A registry that refuses deletion is reported, never a failed job.
 import * as core from '@actions/core';
+import { branchScope } from '../cache/refs.js';
 import { InputError } from '../config/errors.js';
 import type { Config } from '../config/types.js';
 import { createOctokit } from '../github/octokit.js';
@@ -13,15 +14,22 @@ export async function pruneMode(config: Config, ctx: RunContext, env: NodeJS.Pro
   if (!config.cache.repo) throw new InputError('input cache-repo: prune mode needs the cache repository to clean');
   if (!config.githubToken) throw new InputError('input github-token: prune mode needs a token to list open PRs and branches');
   const [owner, repo] = ctx.repository.split('/');
-  const live = await liveRefsFromGitHub(createOctokit(config.githubToken), { owner, repo });
+  const octokit = createOctokit(config.githubToken);
+  const live = await liveRefsFromGitHub(octokit, { owner, repo });
   const result = await runPrune({
     client: new RegistryClient({ env, warn: (m) => core.warning(m) }),
     cacheRepo: config.cache.repo,
     live,
     retentionMs: parseRetention(config.prune.retention, 'input prune-retention'),
+    // The default branch's caches are what every PR reads: age alone never removes them.
+    keepScopes: ctx.defaultBranch ? [branchScope(ctx.defaultBranch)] : [],
     dryRun: config.prune.dryRun,
+    // ghcr.io refuses the Registry API's DELETE; with a token, deletion goes through GitHub Packages.
+    octokit,
+    // Refuses a cache repository that is also where the images go.
+    imageRepos: config.build.tags,
   });
-  for (const line of formatPruneReport(result, live)) core.info(line);
+  for (const line of formatPruneReport(result, live, 'set prune-dry-run: false to delete')) core.info(line);
   if (result.outcome?.unsupported) core.warning(`layerwise prune: ${result.outcome.unsupported}`);
   return { outputs: {} };
 }

@@ -7,7 +7,8 @@ import { createOctokit } from '../github/octokit.js';
 import { publishUntrustedReport } from '../github/publish.js';
 import { readReportArtifact } from '../github/runner-files.js';
 import type { RunContext } from '../github/types.js';
-import { reportOutputs, verdictFailure } from './build-mode.js';
+import { actionOutputs } from '../github/outputs.js';
+import { verdictFailure } from './build-mode.js';
 import type { ModeOutcome } from './outcome.js';
 
 export async function reportMode(config: Config, ctx: RunContext): Promise<ModeOutcome> {
@@ -23,5 +24,5 @@ export async function reportMode(config: Config, ctx: RunContext): Promise<ModeO
   core.info(`layerwise: report for PR ${result.pr ?? '(none)'}: comment ${result.comment.action}${result.reason ? ` (${result.reason})` : ''}`);
   if (!result.report) return { outputs: {} };
   // The PR's own check already failed on its verdict; failing here too keeps the workflow_run red alike.
-  return { outputs: reportOutputs(result.report, config.reportPath), failure: verdictFailure(result.report) };
+  return { outputs: actionOutputs(result.report, config.reportPath), failure: verdictFailure(result.report) };
 }

@@ -54,6 +54,13 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO & { registry: R
         throw new InputError(`input dockerfile: cannot read '${path}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       }
     },
+    async engineVersion() {
+      try {
+        return (await docker.version()).Version;
+      } catch {
+        return undefined; // the build step reports an unreachable daemon in its own words
+      }
+    },
     async build({ config: c, graph, ctx, contentKey, log, warn }) {
       io.lastGraph = graph;
       return buildWithStageCaches({ config: c, graph, ctx, contentKey, env, log, warn, exec: opts.exec, registry });

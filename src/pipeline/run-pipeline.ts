@@ -6,6 +6,7 @@ import type { BuildRecord } from '../build/types.js';
 import type { Config } from '../config/types.js';
 import { buildStageGraph } from '../dockerfile/graph.js';
 import type { StageGraph } from '../dockerfile/types.js';
+import { commentBodyLimit } from '../github/sticky-comment.js';
 import type { RunContext } from '../github/types.js';
 import type { ImageAnalysis } from '../image/types.js';
 import { buildReport, renderJson } from '../report/build.js';
@@ -38,6 +39,8 @@ export interface UpToDateCheck {
 
 export interface PipelineIO {
   readDockerfile(path: string): Promise<string>;
+  /** The Docker engine's version: which Dockerfile frontend rules the graph must follow (see dockerfile/rules). */
+  engineVersion?(): Promise<string | undefined>;
   build(request: BuildRequest): Promise<BuildRecord>;
   /** Measures the image the build loaded into the daemon. */
   analyze(imageRef: string, graph: StageGraph, topFiles: number): Promise<ImageAnalysis>;
@@ -60,9 +63,9 @@ export interface PipelineResult {
   markdown: string;
 }
 
-/** The branch whose image this run is compared with: the PR's base, else this branch's previous run. */
+/** The branch whose image this run is compared with: what it merges into, else this branch's previous run. */
 export function baselineBranch(ctx: RunContext): string | undefined {
-  return ctx.pr?.baseRef ?? ctx.branch ?? ctx.defaultBranch;
+  return ctx.baseBranch ?? ctx.pr?.baseRef ?? ctx.branch ?? ctx.defaultBranch;
 }
 
 /** Where a run's image becomes the next baseline: trusted branch runs only (never PRs or forks). */
@@ -79,6 +82,7 @@ export async function runPipeline(config: Config, ctx: RunContext, io: PipelineI
     target: config.build.target,
     buildArgs: config.build.buildArgs,
     platform: config.build.platforms[0],
+    engineVersion: await io.engineVersion?.(),
   });
 
   const { record, image, imageRef } = await buildOrReuse(config, ctx, graph, io);
@@ -100,7 +104,8 @@ export async function runPipeline(config: Config, ctx: RunContext, io: PipelineI
     warnings: [...record.warnings, ...found.warnings],
     topFiles: config.topFiles,
   });
-  const markdown = renderMarkdown(report);
+  // Sized for the sticky comment, so the renderer (not a blunt cut) decides what to leave out.
+  const markdown = renderMarkdown(report, { maxChars: commentBodyLimit(config.imageKey) });
   await io.writeReport(config.reportPath, renderJson(report));
 
   const writeKey = baselineWriteKey(ctx, config.imageKey);
