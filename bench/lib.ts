@@ -1,0 +1,153 @@
+// Benchmark building blocks: a fixture copy with generated sources, "fresh runner" resets, and the three
+// ways to build it — plain, naive `--cache-from <final image>`, and layerwise's per-stage caches.
+import { spawn, execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildWithStageCaches } from '../src/build/build.js';
+import { RawJsonProgress } from '../src/build/progress.js';
+import { summarizeVertices } from '../src/build/steps.js';
+import type { Config } from '../src/config/types.js';
+import { buildStageGraph } from '../src/dockerfile/graph.js';
+import type { RunContext } from '../src/github/types.js';
+
+export interface Engine {
+  name: string;
+  /** DOCKER_HOST for this engine ('' for the default). */
+  host: string;
+}
+
+export interface BuildResult {
+  seconds: number;
+  steps: number;
+  executed: number;
+  cached: number;
+}
+
+export const REGISTRY = process.env.LAYERWISE_REGISTRY ?? 'localhost:5000';
+
+function env(engine: Engine): NodeJS.ProcessEnv {
+  return engine.host ? { ...process.env, DOCKER_HOST: engine.host } : { ...process.env };
+}
+
+export function docker(engine: Engine, args: string[]): string {
+  return execFileSync('docker', args, { env: env(engine), encoding: 'utf8', maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Copies the fixture and generates `files` C sources whose compile takes measurable time at -O2. */
+export function makeFixture(dir: string, files: number): void {
+  // Run from the repository root (npm run bench): the bundle itself lives elsewhere.
+  cpSync(join(process.cwd(), 'bench', 'fixture'), dir, { recursive: true });
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  const calls: string[] = [];
+  for (let i = 0; i < files; i++) {
+    const fns: string[] = [];
+    for (let j = 0; j < 12; j++) {
+      fns.push(`static unsigned long f${j}(unsigned long x) {
+  unsigned long acc = x;
+  for (int k = 0; k < 64; k++) { acc = acc * 6364136223846793005UL + ${i * 97 + j}UL; acc ^= acc >> ${(j % 13) + 7}; }
+  switch (acc % 8) { case 0: acc += 1; break; case 1: acc *= 3; break; case 2: acc ^= 0x5bd1e995; break;
+    case 3: acc -= 7; break; case 4: acc <<= 1; break; case 5: acc >>= 1; break; default: acc += x; }
+  return acc;
+}`);
+    }
+    const body = Array.from({ length: 12 }, (_, j) => `f${j}(x + ${j})`).join(' ^ ');
+    writeFileSync(join(dir, 'src', `unit${String(i).padStart(3, '0')}.c`), `${fns.join('\n')}\nunsigned long unit${i}(unsigned long x) { return ${body}; }\n`);
+    calls.push(`unit${i}`);
+  }
+  writeFileSync(
+    join(dir, 'src', 'main.c'),
+    `#include <stdio.h>\n${calls.map((c) => `unsigned long ${c}(unsigned long);`).join('\n')}\n` +
+      `int main(void) { unsigned long s = 0; ${calls.map((c) => `s ^= ${c}(s);`).join(' ')} printf("%lu\\n", s); return 0; }\n`,
+  );
+}
+
+/** The edits a scenario makes between the seed build and the measured one. */
+export function applyChange(dir: string, change: 'none' | 'source' | 'deps'): void {
+  if (change === 'source') appendFileSync(join(dir, 'src', 'unit000.c'), `/* changed ${Date.now()} */\n`);
+  if (change === 'deps') appendFileSync(join(dir, 'deps.txt'), 'file\n');
+}
+
+/** A fresh CI runner: no local images of ours, no base images, no build cache. The registry stays. */
+export function freshRunner(engine: Engine): void {
+  const images = docker(engine, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}'])
+    .split('\n')
+    .filter((l) => l.startsWith(`${REGISTRY}/bench-`) || l.startsWith(`${REGISTRY}/layerwise-test/`) || l.startsWith('<none>'))
+    .map((l) => l.split(' ')[0].replace(/^<none>:<none>$/, l.split(' ')[1]));
+  for (const ref of new Set(images)) {
+    try {
+      docker(engine, ['image', 'rm', '-f', ref]);
+    } catch {
+      /* already gone with another tag */
+    }
+  }
+  docker(engine, ['builder', 'prune', '-af']);
+}
+
+/** One `docker buildx build` with rawjson progress, counted with layerwise's own parser. */
+async function buildx(engine: Engine, args: string[]): Promise<BuildResult> {
+  const started = Date.now();
+  const progress = new RawJsonProgress();
+  const child = spawn('docker', ['buildx', 'build', '--progress=rawjson', ...args], { env: env(engine), stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => progress.feed(chunk));
+  const code: number = await new Promise((resolve) => child.on('close', resolve));
+  progress.end();
+  if (code !== 0) throw new Error(`docker buildx build ${args.join(' ')} failed: ${progress.textLines.slice(-5).join(' ')}`);
+  const { steps } = summarizeVertices(progress.vertices());
+  const executed = steps.filter((s) => s.executed).length;
+  return { seconds: (Date.now() - started) / 1000, steps: steps.length, executed, cached: steps.filter((s) => s.cached).length };
+}
+
+export function plainBuild(engine: Engine, dir: string, tag: string): Promise<BuildResult> {
+  return buildx(engine, ['--load', '-t', tag, dir]);
+}
+
+/** What most pipelines do: push the final image with inline cache, and use only it as --cache-from. */
+export function naiveBuild(engine: Engine, dir: string, ref: string, useCache: boolean): Promise<BuildResult> {
+  return buildx(engine, ['--push', '--build-arg', 'BUILDKIT_INLINE_CACHE=1', ...(useCache ? ['--cache-from', ref] : []), '-t', ref, dir]);
+}
+
+export function benchConfig(dir: string, cacheRepo: string, mode: 'inline' | 'registry'): Config {
+  return {
+    mode: 'build',
+    imageKey: 'bench',
+    build: { dockerfile: join(dir, 'Dockerfile'), context: dir, buildArgs: {}, secrets: [], platforms: [], noCache: false, tags: [], push: false, load: true },
+    cache: { repo: cacheRepo, mode, fallbackScopes: [], writePrScope: false, maxSources: 20 },
+    budget: [],
+    topFiles: 5,
+    comment: false,
+    commentAuthor: 'github-actions[bot]',
+    allowUntrustedBuild: false,
+    skipUnchanged: false,
+    cleanupIntermediateImages: false,
+    reportPath: join(dir, 'report.json'),
+    prune: { retention: '30d', dryRun: true },
+  };
+}
+
+export const BRANCH_RUN: RunContext = {
+  event: 'push',
+  repository: 'bench/fixture',
+  sha: '0'.repeat(40),
+  branch: 'main',
+  defaultBranch: 'main',
+  fork: false,
+  actor: 'bench',
+  readOnly: false,
+  canComment: false,
+  untrustedHead: false,
+};
+
+/** layerwise's build step: every needed stage built and its cache pushed, all fed back as --cache-from. */
+export async function layerwiseBuild(engine: Engine, config: Config): Promise<BuildResult> {
+  const started = Date.now();
+  const graph = buildStageGraph(readFileSync(config.build.dockerfile, 'utf8'), { file: config.build.dockerfile });
+  const record = await buildWithStageCaches({ config, graph, ctx: BRANCH_RUN, env: env(engine), log: () => undefined });
+  if (record.mode !== config.cache.mode) throw new Error(`asked for ${config.cache.mode} cache, the builder gave ${record.mode}`);
+  return {
+    seconds: (Date.now() - started) / 1000,
+    steps: record.totalSteps,
+    executed: record.totalSteps - record.cachedSteps,
+    cached: record.cachedSteps,
+  };
+}

@@ -1,0 +1,63 @@
+// `npm run bench`: runs each benchmark (bundled with esbuild, run by node), collects the JSON each prints on
+// its last line, and writes bench/results.json with the machine it ran on. Not a test: nothing is asserted.
+//   npm run bench              all benchmarks
+//   npm run bench -- cache     only the named ones (cache, skip, analysis)
+import { build } from 'esbuild';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+const ALL = ['cache', 'skip', 'analysis'];
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
+// Inside the repo, so the bundles' external packages resolve from node_modules (bench/work is git-ignored).
+mkdirSync('bench/work', { recursive: true });
+const out = mkdtempSync(join('bench/work', 'js-'));
+const sh = (cmd, args) => {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unavailable';
+  }
+};
+
+const previous = existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
+const results = {
+  ...previous,
+  machine: {
+    date: new Date().toISOString(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    docker: sh('docker', ['version', '--format', '{{.Server.Version}}']),
+    buildx: sh('docker', ['buildx', 'version']),
+  },
+};
+
+for (const name of wanted) {
+  const entry = `bench/${name}.ts`;
+  if (!existsSync(entry)) {
+    console.error(`bench: no ${entry}`);
+    process.exitCode = 2;
+    continue;
+  }
+  const file = join(out, `${name}.mjs`);
+  await build({
+    entryPoints: [entry], outfile: file, bundle: true, platform: 'node', format: 'esm', target: 'node20',
+    packages: 'external', logLevel: 'warning',
+  });
+  console.error(`bench: running ${name}…`);
+  const r = spawnSync('node', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20, cwd: process.cwd() });
+  const lines = r.stdout.trimEnd().split('\n');
+  if (r.status !== 0) {
+    console.error(`bench: ${name} failed (exit ${r.status})\n${r.stdout}`);
+    process.exitCode = 1;
+    continue;
+  }
+  console.log(lines.slice(0, -1).join('\n'));
+  results[name] = JSON.parse(lines.at(-1));
+}
+rmSync(out, { recursive: true, force: true });
+writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+console.error('bench: wrote bench/results.json');
