@@ -7,7 +7,7 @@ import { BuildFailedError, buildWithStageCaches } from '../build/build.js';
 import type { BuildRecord } from '../build/types.js';
 import { defaultCacheRepo, normaliseCacheRepo } from '../cache/refs.js';
 import { InputError } from '../config/errors.js';
-import { boolFlag, listFlag, parseFlags, parseKeyValues, stringFlag } from '../config/flags.js';
+import { boolFlag, listFlag, parseFlags, parseKeyValues, stringFlag, type FlagSpec, type ParsedFlags } from '../config/flags.js';
 import type { CacheMode, Config } from '../config/types.js';
 import { buildStageGraph } from '../dockerfile/graph.js';
 import type { RunContext } from '../github/types.js';
@@ -57,50 +57,58 @@ function gitBranch(dir: string): string | undefined {
   }
 }
 
+/** The build flags; `layerwise run` takes them too, plus its own. */
+export const BUILD_FLAGS: FlagSpec = {
+  file: { type: 'string', short: 'f' },
+  context: { type: 'string', short: 'c' },
+  target: { type: 'string' },
+  'cache-repo': { type: 'string' },
+  scope: { type: 'string' },
+  'fallback-scope': { type: 'string', multiple: true },
+  mode: { type: 'string' },
+  'max-sources': { type: 'string' },
+  'build-arg': { type: 'string', multiple: true },
+  secret: { type: 'string', multiple: true },
+  platform: { type: 'string', multiple: true },
+  builder: { type: 'string' },
+  label: { type: 'string', multiple: true },
+  'no-cache': { type: 'boolean' },
+  tag: { type: 'string', short: 't', multiple: true },
+  push: { type: 'boolean' },
+  'read-only': { type: 'boolean' },
+  json: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
 export function parseBuildFlags(argv: string[], io: Pick<CliIO, 'cwd'>): BuildCommandOptions | 'help' {
-  const flags = parseFlags('build', argv, {
-    file: { type: 'string', short: 'f' },
-    context: { type: 'string', short: 'c' },
-    target: { type: 'string' },
-    'cache-repo': { type: 'string' },
-    scope: { type: 'string' },
-    'fallback-scope': { type: 'string', multiple: true },
-    mode: { type: 'string' },
-    'max-sources': { type: 'string' },
-    'build-arg': { type: 'string', multiple: true },
-    secret: { type: 'string', multiple: true },
-    platform: { type: 'string', multiple: true },
-    builder: { type: 'string' },
-    label: { type: 'string', multiple: true },
-    'no-cache': { type: 'boolean' },
-    tag: { type: 'string', short: 't', multiple: true },
-    push: { type: 'boolean' },
-    'read-only': { type: 'boolean' },
-    json: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const flags = parseFlags('build', argv, BUILD_FLAGS);
   if (boolFlag(flags, 'help')) return 'help';
-  if (flags.positionals.length) throw new InputError(`layerwise build: unexpected argument '${flags.positionals[0]}' (expected flags only; the context goes in --context)`);
+  return buildOptionsFromFlags('build', flags, io);
+}
+
+/** Typed build options from parsed flags; `command` names the command in error messages. */
+export function buildOptionsFromFlags(command: string, flags: ParsedFlags, io: Pick<CliIO, 'cwd'>): BuildCommandOptions {
+  if (flags.positionals.length) throw new InputError(`layerwise ${command}: unexpected argument '${flags.positionals[0]}' (expected flags only; the context goes in --context)`);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
   const context = at(stringFlag(flags, 'context') ?? '.');
   const dockerfile = at(stringFlag(flags, 'file') ?? resolve(context, 'Dockerfile'));
   const mode = (stringFlag(flags, 'mode') ?? 'auto') as CacheMode;
-  if (!['auto', 'inline', 'registry'].includes(mode)) throw new InputError(`layerwise build --mode: expected auto, inline or registry, got '${mode}'`);
+  if (!['auto', 'inline', 'registry'].includes(mode)) throw new InputError(`layerwise ${command} --mode: expected auto, inline or registry, got '${mode}'`);
   const maxRaw = stringFlag(flags, 'max-sources') ?? '20';
   const maxSources = Number(maxRaw);
-  if (!/^\d+$/.test(maxRaw) || maxSources < 1) throw new InputError(`layerwise build --max-sources: expected a whole number ≥ 1, got '${maxRaw}'`);
+  if (!/^\d+$/.test(maxRaw) || maxSources < 1) throw new InputError(`layerwise ${command} --max-sources: expected a whole number ≥ 1, got '${maxRaw}'`);
   const tags = listFlag(flags, 'tag');
   const repoFlag = stringFlag(flags, 'cache-repo');
-  const repo = repoFlag ? normaliseCacheRepo(repoFlag, 'layerwise build --cache-repo') : tags[0] ? defaultCacheRepo(tags[0]) : undefined;
+  const repo = repoFlag ? normaliseCacheRepo(repoFlag, `layerwise ${command} --cache-repo`) : tags[0] ? defaultCacheRepo(tags[0]) : undefined;
   const readOnly = boolFlag(flags, 'read-only');
   const target = stringFlag(flags, 'target');
-  if (target === '') throw new InputError('layerwise build --target: empty (expected a stage name)');
+  if (target === '') throw new InputError(`layerwise ${command} --target: empty (expected a stage name)`);
   const config: Config = {
     mode: 'build',
     imageKey: target ?? 'image',
     build: {
       dockerfile, context, target,
-      buildArgs: parseKeyValues(listFlag(flags, 'build-arg'), 'layerwise build --build-arg'),
+      buildArgs: parseKeyValues(listFlag(flags, 'build-arg'), `layerwise ${command} --build-arg`),
       secrets: listFlag(flags, 'secret'),
       platforms: listFlag(flags, 'platform'),
       noCache: boolFlag(flags, 'no-cache'),
@@ -117,7 +125,7 @@ export function parseBuildFlags(argv: string[], io: Pick<CliIO, 'cwd'>): BuildCo
     event: 'cli', repository: '', sha: '', branch: gitBranch(context) ?? 'local', fork: false, actor: 'cli',
     readOnly, canComment: false, untrustedHead: false,
   };
-  return { config, ctx, labels: parseKeyValues(listFlag(flags, 'label'), 'layerwise build --label'), json: stringFlag(flags, 'json') };
+  return { config, ctx, labels: parseKeyValues(listFlag(flags, 'label'), `layerwise ${command} --label`), json: stringFlag(flags, 'json') };
 }
 
 export function renderSummary(record: BuildRecord): string {
