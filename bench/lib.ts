@@ -120,7 +120,8 @@ export function benchConfig(dir: string, cacheRepo: string, mode: 'inline' | 're
     allowUntrustedBuild: false,
     skipUnchanged: false,
     cleanupIntermediateImages: false,
-    reportPath: join(dir, 'report.json'),
+    // Outside the context: a file written there would (rightly) change the up-to-date key.
+    reportPath: `${dir}.report.json`,
     prune: { retention: '30d', dryRun: true },
   };
 }

@@ -20,7 +20,7 @@ cache_repo="$LAYERWISE_REGISTRY/layerwise-example-$run_id-buildcache"
 layerwise() {
   node dist/cli.js run --file "$work/Dockerfile" --context "$work" --cache-repo "$cache_repo" --scope br-main \
     --image-key hello-c --max-size 150MB --max-growth 1MB,10% --no-skip-unchanged \
-    --report "$work/report-$1.json" "${@:2}"
+    --json "$work/report-$1.json" "${@:2}"
 }
 
 fresh_runner() {

@@ -4,13 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_BUDGET_FILE, readBudgetRules, type BudgetInputs } from '../config/budget.js';
 import { InputError } from '../config/errors.js';
+import type { BudgetRule } from '../config/types.js';
 import type { AnalyzeOptions } from '../image/analyze.js';
 import type { ImageSource } from '../image/sources.js';
 import type { ImageAnalysis } from '../image/types.js';
 import { buildReport } from '../report/build.js';
 import type { Report } from '../report/types.js';
 import { imageBaseline, looksLikeReport, reportFileBaseline } from './cli-stores.js';
-import type { Baseline } from './types.js';
+import type { Baseline, BaselineStore } from './types.js';
 
 
 export interface CliCompareOptions {
@@ -26,20 +27,22 @@ export interface CliCompareOptions {
   topFiles?: number;
 }
 
+/** The CLI's budget: `--budget-file` (or the default file, when present) overridden by the rule flags. */
+export async function cliBudgetRules(opts: Pick<CliCompareOptions, 'cwd' | 'budgetFile' | 'inputs' | 'imageKey'>): Promise<BudgetRule[]> {
+  return readBudgetRules({ inputs: opts.inputs, imageKey: opts.imageKey, file: await budgetFile(opts), inputLabel: (name) => `--${name}` });
+}
+
+/** `--baseline REPORT.json|IMAGE` as a baseline store. An unreadable one is an error: the user asked for it. */
+export function cliBaselineStore(opts: Pick<CliCompareOptions, 'cwd' | 'imageSource' | 'analyzeOptions'>, arg: string): BaselineStore {
+  return looksLikeReport(arg) ? reportFileBaseline(abs(opts.cwd, arg)) : imageBaseline(sourceFor(opts, arg), opts.analyzeOptions);
+}
+
 export async function compareForCli(image: ImageAnalysis, opts: CliCompareOptions): Promise<{ report: Report; exitCode: 0 | 1 }> {
-  const rules = readBudgetRules({
-    inputs: opts.inputs,
-    imageKey: opts.imageKey,
-    file: await budgetFile(opts),
-    inputLabel: (name) => `--${name}`,
-  });
+  const rules = await cliBudgetRules(opts);
   let baseline: Baseline | undefined;
   const tried: string[] = [];
   if (opts.baseline) {
-    const store = looksLikeReport(opts.baseline)
-      ? reportFileBaseline(abs(opts.cwd, opts.baseline))
-      : imageBaseline(sourceFor(opts, opts.baseline), opts.analyzeOptions);
-    // An explicit baseline that cannot be read is an error, not a warning: the user asked for it.
+    const store = cliBaselineStore(opts, opts.baseline);
     baseline = await store.load({ imageKey: opts.imageKey, branch: '' });
     tried.push(`${store.name}: ${baseline ? 'hit' : 'miss'} (${opts.baseline})`);
   }
@@ -56,12 +59,12 @@ export async function compareForCli(image: ImageAnalysis, opts: CliCompareOption
   return { report, exitCode: report.verdict.status === 'fail' ? 1 : 0 };
 }
 
-function sourceFor(opts: CliCompareOptions, arg: string): ImageSource {
+function sourceFor(opts: Pick<CliCompareOptions, 'imageSource'>, arg: string): ImageSource {
   if (!opts.imageSource) throw new InputError(`--baseline: expected a .json report here, got '${arg}'`);
   return opts.imageSource(arg);
 }
 
-async function budgetFile(opts: CliCompareOptions): Promise<{ path: string; text: string } | undefined> {
+async function budgetFile(opts: Pick<CliCompareOptions, 'cwd' | 'budgetFile'>): Promise<{ path: string; text: string } | undefined> {
   const given = opts.budgetFile;
   const path = given ?? DEFAULT_BUDGET_FILE;
   try {
