@@ -15,7 +15,8 @@ import { planBuilds, type ResolvedMode } from './plan.js';
 import { probeBuilder, type BuilderInfo } from './probe.js';
 import { assembleRecord } from './record.js';
 import { failureMessage, runStageOrImageBuild, type RunOutcome } from './runner.js';
-import { pickSources, resolveCacheSources, type CacheRefChecker } from './sources.js';
+import { copyManifest, pickSources, resolveCacheSources, type CacheRefChecker } from './sources.js';
+import { stepKey } from './steps.js';
 import type { BuildRecord } from './types.js';
 
 export interface BuildWithStageCachesOptions {
@@ -103,10 +104,6 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
   modeWarnings.forEach(warn);
   const cacheRepo = config.cache.repo ? normaliseCacheRepo(config.cache.repo, 'cache repository') : undefined;
   const policy = decideCachePolicy(ctx, config.cache);
-  if (mode === 'inline' && policy.writeScope && cacheRepo) {
-    // Measured on the bed (buildx 0.13, dockerd 26): see the report of issue 4 and moby/buildkit#2274.
-    log('layerwise: inline caches drop the imported steps before the first re-run step of a changed stage, so those re-run every other build; registry mode (containerd image store or a docker-container/remote builder) does not');
-  }
   log(`layerwise: ${builder.driver} driver, buildx ${builder.buildxVersion}, ${mode} cache${cacheRepo ? ` in ${cacheRepo}` : ' (off: no cache repository)'}; ${policy.reason}`);
 
   const plan = planBuilds({
@@ -129,6 +126,15 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
   const context = await contextReport(config, opts.contextWarnBytes ?? DEFAULT_CONTEXT_WARN_BYTES, warn);
   const tmpDir = await mkdtemp(join(tmpdir(), 'layerwise-build-'));
   const outcomes: RunOutcome[] = [];
+  const executedInRun = new Set<string>();
+  const copyComplete = async (from: string, to: string) => {
+    try {
+      await copyManifest(registry, from, to);
+      log(`layerwise: ${from} ran every step itself; kept as ${to}`);
+    } catch (err) {
+      warn(`could not copy ${from} to ${to}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  };
   try {
     for (const [index, planned] of plan.builds.entries()) {
       const cacheFrom = pickSources(planned.candidateSources, resolved.pinned, config.cache.maxSources);
@@ -139,8 +145,10 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
       const outcome = await runStageOrImageBuild(planned, {
         exec, env, build: config.build, progress: builder.progress, cacheFrom, tmpDir, log, index, driver: builder.driver,
         writtenRefExists: Boolean(planned.writesCacheRef && resolved.pinned.has(planned.writesCacheRef)),
+        executedInRun, copyComplete,
       });
       outcomes.push(outcome);
+      for (const s of outcome.summary.steps) if (s.executed) executedInRun.add(stepKey(s));
       const failure = failureMessage(outcome);
       if (failure) {
         const record = finish(outcomes);

@@ -32,6 +32,13 @@ export interface PlannedBuild {
   registryCacheTo?: string;
   /** The cache ref this build writes, either way. */
   writesCacheRef?: string;
+  /**
+   * Inline mode: a copy of the ref made when this build ran every step itself. Re-exporting an inline
+   * cache from a partly cached build drops the records of the steps that came from imported cache before the
+   * first re-run step (measured on the bed: those re-ran every other build; moby/buildkit#2274). Reading
+   * the last complete export as well keeps them.
+   */
+  completeCopyRef?: string;
   output: BuildOutput;
   labels: Record<string, string>;
   noCache: 'all' | { filter: string } | 'none';
@@ -67,7 +74,7 @@ export function planBuilds(input: PlanInput): BuildPlan {
   const targetArg = targetStage.named ? targetStage.name : undefined;
   const hasCache = (s: Stage) => s.named || s === targetStage;
   const sourcesFor = (name: string) =>
-    cacheRepo && !build.noCache ? candidateCacheRefs(graph, name, cacheRepo, policy.readScopes, hasCache) : [];
+    cacheRepo && !build.noCache ? candidateCacheRefs(graph, name, cacheRepo, policy.readScopes, hasCache, mode === 'inline') : [];
 
   const finalLabels = { ...input.labels, ...(input.contentKey ? { [CONTENT_KEY_LABEL]: input.contentKey } : {}) };
   const builds: PlannedBuild[] = [];
@@ -83,11 +90,11 @@ export function planBuilds(input: PlanInput): BuildPlan {
         );
         continue;
       }
-      builds.push(stageBuild(stage, sourcesFor(name), cacheRef(cacheRepo, cacheStageName(stage), writeScope), mode, build));
+      builds.push(stageBuild(stage, sourcesFor(name), cacheRef(cacheRepo, cacheStageName(stage), writeScope), mode, build, cacheRef(cacheRepo, cacheStageName(stage), writeScope, 'full')));
     }
     // The target gets a stage build of its own too: its cache is exported only when it changed (see runner).
     const finalRef = cacheRef(cacheRepo, cacheStageName(targetStage), writeScope);
-    const stageOfTarget = stageBuild(targetStage, sourcesFor(targetStage.name), finalRef, mode, build);
+    const stageOfTarget = stageBuild(targetStage, sourcesFor(targetStage.name), finalRef, mode, build, cacheRef(cacheRepo, cacheStageName(targetStage), writeScope, 'full'));
     if (mode === 'inline' && input.contentKey) stageOfTarget.labels = { ...stageOfTarget.labels, [CONTENT_KEY_LABEL]: input.contentKey };
     builds.push(stageOfTarget);
     // The builder holds every layer now; the image build needs no cache import and re-runs nothing.
@@ -104,13 +111,14 @@ function noCacheFor(stage: Stage, build: BuildConfig): PlannedBuild['noCache'] {
   return stage.named ? { filter: stage.name } : 'all';
 }
 
-function stageBuild(stage: Stage, sources: string[], ref: string, mode: ResolvedMode, build: BuildConfig): PlannedBuild {
+function stageBuild(stage: Stage, sources: string[], ref: string, mode: ResolvedMode, build: BuildConfig, completeRef: string): PlannedBuild {
   return {
     kind: 'stage',
     stage: stage.name,
     target: stage.named ? stage.name : undefined,
     candidateSources: sources,
     writesCacheRef: ref,
+    ...(mode === 'inline' ? { completeCopyRef: completeRef } : {}),
     ...(mode === 'registry' ? { registryCacheTo: ref } : {}),
     output: mode === 'inline' ? { type: 'cache-image', ref } : { type: 'cacheonly' },
     labels: mode === 'inline' ? { [INTERMEDIATE_LABEL]: 'true' } : {},

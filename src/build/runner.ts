@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Exec } from './exec.js';
 import { PlainProgress, RawJsonProgress } from './progress.js';
 import type { InvocationResult } from './record.js';
-import { summarizeVertices } from './steps.js';
+import { stepKey, summarizeVertices } from './steps.js';
 import type { PlannedBuild } from './plan.js';
 import { buildxArgv } from './argv.js';
 import type { BuildConfig } from '../config/types.js';
@@ -22,6 +22,10 @@ export interface RunOptions {
   driver: string;
   /** The cache ref this build writes already existed before the run (so an unchanged stage need not re-push). */
   writtenRefExists: boolean;
+  /** Steps (stepKey) executed by earlier builds of this run: local results, complete in any export. */
+  executedInRun: Set<string>;
+  /** After a successful push of a complete export (inline): copy the ref to planned.completeCopyRef. */
+  copyComplete?: (from: string, to: string) => Promise<void>;
 }
 
 export interface RunOutcome extends InvocationResult {
@@ -44,6 +48,12 @@ export async function runStageOrImageBuild(planned: PlannedBuild, opts: RunOptio
   const ref = planned.writesCacheRef;
   if (planned.kind !== 'stage' || !ref || failureMessage(first)) return first;
   const changed = first.summary.steps.some((s) => s.executed);
+  // Complete: no step came from imported cache, so the export has every record (see PlannedBuild.completeCopyRef).
+  const complete = first.summary.steps.every((s) => s.executed || opts.executedInRun.has(stepKey(s)));
+  const keepComplete = async <T extends RunOutcome>(outcome: T): Promise<T> => {
+    if (outcome.cacheWrite === 'pushed' && complete && planned.completeCopyRef && opts.copyComplete) await opts.copyComplete(ref, planned.completeCopyRef);
+    return outcome;
+  };
   if (!changed && opts.writtenRefExists) {
     opts.log(`layerwise: every step of ${planned.stage} came from cache; ${ref} is current, not re-exported`);
     return { ...first, cacheWrite: 'unchanged' };
@@ -52,7 +62,7 @@ export async function runStageOrImageBuild(planned: PlannedBuild, opts: RunOptio
     // The image (with its inline cache in the config) is in the daemon: push it as is.
     opts.log(`layerwise: pushing ${ref}`);
     const push = await opts.exec('docker', ['push', ref], { env: opts.env });
-    if (push.exitCode === 0) return { ...first, cacheWrite: 'pushed' };
+    if (push.exitCode === 0) return keepComplete({ ...first, cacheWrite: 'pushed' });
     const reason = (push.stderr || push.stdout).trim().split('\n').filter(Boolean).pop() ?? `exit code ${push.exitCode}`;
     opts.log(`layerwise: push of ${ref} failed: ${reason}`);
     return { ...first, cacheWrite: 'failed', summary: { ...first.summary, exportErrors: [...first.summary.exportErrors, { vertex: `pushing ${ref}`, error: reason }] } };
@@ -62,12 +72,12 @@ export async function runStageOrImageBuild(planned: PlannedBuild, opts: RunOptio
   const exportErrors = second.summary.exportErrors;
   const failed = exportErrors.length > 0 || Boolean(failureMessage(second)) || second.exitCode !== 0;
   if (failed && exportErrors.length === 0) exportErrors.push({ vertex: `exporting cache ${ref}`, error: failureMessage(second) ?? `exit code ${second.exitCode}` });
-  return {
+  return keepComplete({
     ...first,
     seconds: first.seconds + second.seconds,
     cacheWrite: failed ? 'failed' : 'pushed',
     summary: { ...first.summary, exportErrors: [...first.summary.exportErrors, ...exportErrors] },
-  };
+  });
 }
 
 async function runPlannedBuild(planned: PlannedBuild, opts: RunOptions, exportCache: boolean): Promise<RunOutcome> {

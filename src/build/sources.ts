@@ -7,6 +7,16 @@ import type { CacheSourceStatus } from './types.js';
 /** What we need of the registry client (src/registry RegistryClient fits). */
 export interface CacheRefChecker {
   headManifest(ref: string): Promise<{ digest: string } | null>;
+  /** For copying a manifest to another tag (inline mode's `--full` copy). */
+  getManifest?(ref: string): Promise<{ raw: Buffer; mediaType: string }>;
+  putManifest?(ref: string, raw: Buffer, mediaType: string): Promise<string>;
+}
+
+/** Copies the manifest at `from` to tag `to` in the same repository: no blob moves. */
+export async function copyManifest(registry: CacheRefChecker, from: string, to: string): Promise<void> {
+  if (!registry.getManifest || !registry.putManifest) throw new Error('the registry client cannot copy manifests');
+  const m = await registry.getManifest(from);
+  await registry.putManifest(to, m.raw, m.mediaType);
 }
 
 export interface ResolvedSources {

@@ -35,9 +35,12 @@ function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
-/** `<stage>--<scope>`, cut to 128 characters with a short hash of the whole so cut tags stay distinct. */
-export function cacheTag(stage: string, scope: string): string {
-  const full = `${sanitizeTagPart(stage)}--${normaliseScope(scope)}`;
+/**
+ * `<stage>--<scope>` (`…--full`: the last inline cache exported by a build that ran every step itself),
+ * cut to 128 characters with a short hash of the whole so cut tags stay distinct.
+ */
+export function cacheTag(stage: string, scope: string, variant?: 'full'): string {
+  const full = `${sanitizeTagPart(stage)}--${normaliseScope(scope)}${variant ? `--${variant}` : ''}`;
   if (full.length <= MAX_TAG_LENGTH) return full;
   const hash = shortHash(full);
   return `${full.slice(0, MAX_TAG_LENGTH - hash.length - 1)}-${hash}`;
@@ -77,6 +80,6 @@ export function defaultCacheRepo(image: string): string {
   return normaliseCacheRepo(`${repo}-buildcache`, `image '${image}'`);
 }
 
-export function cacheRef(repo: string, stage: string, scope: string): string {
-  return `${repo}:${cacheTag(stage, scope)}`;
+export function cacheRef(repo: string, stage: string, scope: string, variant?: 'full'): string {
+  return `${repo}:${cacheTag(stage, scope, variant)}`;
 }

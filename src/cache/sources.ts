@@ -41,11 +41,14 @@ export function candidateCacheRefs(
   repo: string,
   readScopes: string[],
   cached: (stage: Stage) => boolean = () => true,
+  withFull = false,
 ): string[] {
   const stages = stageWithDependencies(graph, stageName).filter(cached);
   const refs: string[] = [];
   for (const scope of readScopes) {
     for (const stage of stages) refs.push(cacheRef(repo, cacheStageName(stage), scope));
+    // Inline mode: the last complete export, which still holds what a partly cached re-export dropped.
+    if (withFull) for (const stage of stages) refs.push(cacheRef(repo, cacheStageName(stage), scope, 'full'));
   }
   return [...new Set(refs)];
 }

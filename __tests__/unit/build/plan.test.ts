@@ -51,11 +51,22 @@ describe('build plan', () => {
       ['stage', '2', undefined, 'localhost:5000/app-buildcache:stage-2--br-feat', 'cache-image'],
       ['image', '2', undefined, undefined, 'load'],
     ]);
+    // Scope-major; inline mode also reads each scope's last complete export (`--full`).
     expect(plan.builds[1].candidateSources).toEqual([
       'localhost:5000/app-buildcache:build--br-feat',
       'localhost:5000/app-buildcache:deps--br-feat',
+      'localhost:5000/app-buildcache:build--br-feat--full',
+      'localhost:5000/app-buildcache:deps--br-feat--full',
       'localhost:5000/app-buildcache:build--br-main',
       'localhost:5000/app-buildcache:deps--br-main',
+      'localhost:5000/app-buildcache:build--br-main--full',
+      'localhost:5000/app-buildcache:deps--br-main--full',
+    ]);
+    expect(plan.builds.map((b) => b.completeCopyRef)).toEqual([
+      'localhost:5000/app-buildcache:deps--br-feat--full',
+      'localhost:5000/app-buildcache:build--br-feat--full',
+      'localhost:5000/app-buildcache:stage-2--br-feat--full',
+      undefined,
     ]);
     // Stage images are marked for cleanup; the final cache image also carries the content key.
     expect(plan.builds[0].labels).toEqual({ 'dev.layerwise.intermediate': 'true' });
@@ -66,6 +77,7 @@ describe('build plan', () => {
 
   test('registry mode: every stage (the target too) exports a max cache, then the image is built', () => {
     const plan = planBuilds(input({ mode: 'registry' }));
+    expect(plan.builds.every((b) => !b.completeCopyRef && !b.candidateSources.some((r) => r.endsWith('--full')))).toBe(true);
     expect(plan.builds.map((b) => [b.kind, b.stage, b.registryCacheTo, b.output.type])).toEqual([
       ['stage', 'deps', 'localhost:5000/app-buildcache:deps--br-feat', 'cacheonly'],
       ['stage', 'build', 'localhost:5000/app-buildcache:build--br-feat', 'cacheonly'],
@@ -93,6 +105,9 @@ describe('build plan', () => {
       'localhost:5000/app-buildcache:stage-2--br-main',
       'localhost:5000/app-buildcache:build--br-main',
       'localhost:5000/app-buildcache:deps--br-main',
+      'localhost:5000/app-buildcache:stage-2--br-main--full',
+      'localhost:5000/app-buildcache:build--br-main--full',
+      'localhost:5000/app-buildcache:deps--br-main--full',
     ]);
     expect(only.output).toEqual({ type: 'load', tags: ['localhost:5000/app:pr'] });
     expect(readOnly.warnings.join()).toMatch(/push skipped: read-only/);
