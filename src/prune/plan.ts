@@ -48,10 +48,13 @@ export function parseRetention(text: string | undefined, where: string): number 
 }
 
 /** Splits `<stage>--<scope>`; stage and scope never contain `--` themselves (sanitised). */
-export function parseCacheTag(tag: string): { stage: string; scope: string } | null {
+export function parseCacheTag(tag: string): { stage: string; scope: string; variant?: 'full' } | null {
   const i = tag.indexOf('--');
   if (i <= 0 || i + 2 >= tag.length) return null;
-  return { stage: tag.slice(0, i), scope: tag.slice(i + 2) };
+  const rest = tag.slice(i + 2);
+  // `<stage>--<scope>--full`: the inline cache of a build that ran every step itself (see cache/refs.ts).
+  if (rest.endsWith('--full') && rest.length > '--full'.length) return { stage: tag.slice(0, i), scope: rest.slice(0, -'--full'.length), variant: 'full' };
+  return { stage: tag.slice(0, i), scope: rest };
 }
 
 function describeAge(ms: number): string {
@@ -63,15 +66,15 @@ function judge(info: CacheManifestInfo, live: LiveRefs, retentionMs: number | un
   const parsed = parseCacheTag(info.tag);
   const base = { tag: info.tag, digest: info.digest, stage: parsed?.stage, scope: parsed?.scope };
   if (!parsed) return { ...base, remove: false, reason: 'not a layerwise cache tag (<stage>--<scope>)' };
-  const { stage, scope } = parsed;
+  const { stage, scope, variant } = parsed;
   if (keepScopes.has(scope)) return { ...base, remove: false, reason: `scope ${scope} is protected` };
   const pr = /^pr-(\d+)/.exec(scope);
   if (pr && live.openPrs) {
-    const open = live.openPrs.some((n) => cacheTag(stage, prScope(n)) === info.tag);
+    const open = live.openPrs.some((n) => cacheTag(stage, prScope(n), variant) === info.tag);
     if (!open) return { ...base, remove: true, reason: `PR #${Number(pr[1])} is closed` };
   }
   if (scope.startsWith('br-') && live.branches) {
-    const exists = live.branches.some((b) => cacheTag(stage, branchScope(b)) === info.tag);
+    const exists = live.branches.some((b) => cacheTag(stage, branchScope(b), variant) === info.tag);
     if (!exists) return { ...base, remove: true, reason: `branch ${scope.slice(3)} no longer exists` };
   }
   if (retentionMs !== undefined) {

@@ -31,9 +31,24 @@ describe('parseCacheTag', () => {
   test('splits at the first double dash', () => {
     expect(parseCacheTag('build--pr-12')).toEqual({ stage: 'build', scope: 'pr-12' });
     expect(parseCacheTag('deps--br-feature-x')).toEqual({ stage: 'deps', scope: 'br-feature-x' });
+    expect(parseCacheTag('build--pr-12--full')).toEqual({ stage: 'build', scope: 'pr-12', variant: 'full' });
+    expect(parseCacheTag('deps--br-main--full')).toEqual({ stage: 'deps', scope: 'br-main', variant: 'full' });
     expect(parseCacheTag('latest')).toBeNull();
     expect(parseCacheTag('--x')).toBeNull();
     expect(parseCacheTag('x--')).toBeNull();
+  });
+});
+
+describe('planPrune with inline --full tags', () => {
+  test('a --full tag lives and dies with its scope', () => {
+    const plan = planPrune(
+      [info('build--pr-12--full', 1, [[1, 10]]), info('build--pr-13--full', 2, [[2, 20]]), info('deps--br-main--full', 3, [[3, 30]])],
+      { openPrs: [13], branches: ['main'] },
+      undefined,
+      NOW,
+    );
+    expect(plan.remove.flatMap((r) => r.tags.map((t) => `${t.tag}: ${t.reason}`))).toEqual(['build--pr-12--full: PR #12 is closed']);
+    expect(plan.keep.map((k) => k.tag).sort()).toEqual(['build--pr-13--full', 'deps--br-main--full']);
   });
 });
 
