@@ -4,12 +4,11 @@
 // Matching follows GitHub's rules: exact key first, then each restore key as a prefix, newest entry first, within
 // the cache version (paths + compression) and the scopes this run may read.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import dns from 'node:dns';
 import {
   BlobSASPermissions,
@@ -17,6 +16,7 @@ import {
   StorageSharedKeyCredential,
   generateBlobSASQueryParameters,
 } from '@azure/storage-blob';
+import { freePort, listen } from './net.js';
 
 const require = createRequire(import.meta.url);
 
@@ -58,20 +58,7 @@ export interface CacheService {
   close(): Promise<void>;
 }
 
-async function listen(server: Server, port = 0): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return (server.address() as AddressInfo).port;
-}
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  const port = await listen(s);
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function startAzurite(dir: string, firstPort?: number): Promise<{ child: ChildProcess; url: string; out: () => string }> {
   const bin = join(require.resolve('azurite/package.json'), '..', 'dist', 'src', 'blob', 'main.js');

@@ -3,12 +3,12 @@
 // request (paths, query, bodies) and every response of the fake against GitHub's spec and turns a violation into
 // an error response, so a test passes only when both sides speak GitHub's API as documented.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { freePort, listen } from './net.js';
 
 const require = createRequire(import.meta.url);
 
@@ -278,20 +278,7 @@ export interface GitHubApi {
   close(): Promise<void>;
 }
 
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return (server.address() as AddressInfo).port;
-}
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  const port = await listen(s);
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function waitForPrism(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
