@@ -7,6 +7,7 @@ import { registryBaselineStore } from '../baseline/registry-store.js';
 import type { Baseline, BaselineKey, BaselineStore, WritableBaselineStore } from '../baseline/types.js';
 import { buildWithStageCaches } from '../build/build.js';
 import type { Exec } from '../build/exec.js';
+import type { BuildRecord } from '../build/types.js';
 import { decideCachePolicy } from '../cache/policy.js';
 import { cacheRef, branchScope, normaliseCacheRepo } from '../cache/refs.js';
 import { cacheStageName } from '../cache/sources.js';
@@ -45,6 +46,7 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO & { registry: R
   const registry = new RegistryClient({ env, timeoutMs: 15_000, warn: opts.warn });
   const docker = dockerClient(env.DOCKER_HOST);
   let current: ImageAnalysis | undefined;
+  let built: BuildRecord | undefined;
   const io: PipelineIO & { registry: RegistryClient; lastGraph?: StageGraph } = {
     registry,
     async readDockerfile(path) {
@@ -63,7 +65,8 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO & { registry: R
     },
     async build({ config: c, graph, ctx, contentKey, log, warn }) {
       io.lastGraph = graph;
-      return buildWithStageCaches({ config: c, graph, ctx, contentKey, env, log, warn, exec: opts.exec, registry });
+      built = await buildWithStageCaches({ config: c, graph, ctx, contentKey, env, log, warn, exec: opts.exec, registry });
+      return built;
     },
     async checkUpToDate({ config: c, graph, ctx }) {
       io.lastGraph = graph;
@@ -98,7 +101,11 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO & { registry: R
       const stores: BaselineStore[] = [
         ...(opts.extraBaselineStores ?? []),
         registryBaselineStore({
-          refFor: (k) => (graph ? finalCacheRef(config, graph, k.branch) : undefined),
+          refFor: (k) => {
+            const ref = graph ? finalCacheRef(config, graph, k.branch) : undefined;
+            // A branch run has just pushed its own scope: that image is this run's, not a baseline.
+            return ref && !pushedByThisRun(built, ref) ? ref : undefined;
+          },
           current: () => current,
           platform: config.build.platforms[0],
           clientOptions: { env },
@@ -134,6 +141,10 @@ export function upToDateRefs(config: Config, graph: StageGraph, ctx: RunContext)
   }
   if (config.build.push) refs.push(...config.build.tags);
   return refs;
+}
+
+export function pushedByThisRun(record: BuildRecord | undefined, ref: string): boolean {
+  return Boolean(record?.stages.some((s) => s.cacheRef === ref && s.cacheWrite === 'pushed'));
 }
 
 function pinned(ref: string, digest: string): string {
