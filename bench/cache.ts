@@ -21,7 +21,7 @@ const only = process.env.BENCH_SCENARIOS?.split(',');
 const SCENARIOS = only ? ALL_SCENARIOS.filter((s) => only.includes(s.change)) : ALL_SCENARIOS;
 
 const run = Date.now().toString(36);
-const FILES = Number(process.env.BENCH_FILES ?? 120);
+const FILES = Number(process.env.BENCH_VENDOR_FILES ?? 240);
 const engines: (Engine & { mode: 'inline' | 'registry' })[] = [{ name: 'classic store', host: '', mode: 'inline' }];
 if (process.env.LAYERWISE_CTRD_HOST) engines.push({ name: 'containerd store', host: process.env.LAYERWISE_CTRD_HOST, mode: 'registry' });
 
@@ -92,4 +92,4 @@ for (const r of rows) {
   table.push(`| ${r.engine} | ${r.scenario} | ${r.strategy} | ${r.result.executed} / ${r.result.steps} | ${r.result.seconds.toFixed(1)} | ${fmt(ratio?.vsCold)} | ${fmt(ratio?.vsNaive)} |`);
 }
 console.log(table.join('\n'));
-console.log(JSON.stringify({ files: FILES, rows, ratios }));
+console.log(JSON.stringify({ vendorFiles: FILES, rows, ratios }));

@@ -33,37 +33,51 @@ export function docker(engine: Engine, args: string[]): string {
   return execFileSync('docker', args, { env: env(engine), encoding: 'utf8', maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Copies the fixture and generates `files` C sources whose compile takes measurable time at -O2. */
-export function makeFixture(dir: string, files: number): void {
-  // Run from the repository root (npm run bench): the bundle itself lives elsewhere.
-  cpSync(join(process.cwd(), 'bench', 'fixture'), dir, { recursive: true });
-  mkdirSync(join(dir, 'src'), { recursive: true });
-  const calls: string[] = [];
-  for (let i = 0; i < files; i++) {
-    const fns: string[] = [];
-    for (let j = 0; j < 12; j++) {
-      fns.push(`static unsigned long f${j}(unsigned long x) {
+/** C source with `fns` functions whose -O2 compile takes measurable time (about 6 ms a function here). */
+function unitSource(name: string, seed: number, fns: number): string {
+  const bodies: string[] = [];
+  for (let j = 0; j < fns; j++) {
+    bodies.push(`static unsigned long f${j}(unsigned long x) {
   unsigned long acc = x;
-  for (int k = 0; k < 64; k++) { acc = acc * 6364136223846793005UL + ${i * 97 + j}UL; acc ^= acc >> ${(j % 13) + 7}; }
+  for (int k = 0; k < 64; k++) { acc = acc * 6364136223846793005UL + ${seed * 97 + j}UL; acc ^= acc >> ${(j % 13) + 7}; }
   switch (acc % 8) { case 0: acc += 1; break; case 1: acc *= 3; break; case 2: acc ^= 0x5bd1e995; break;
     case 3: acc -= 7; break; case 4: acc <<= 1; break; case 5: acc >>= 1; break; default: acc += x; }
   return acc;
 }`);
-    }
-    const body = Array.from({ length: 12 }, (_, j) => `f${j}(x + ${j})`).join(' ^ ');
-    writeFileSync(join(dir, 'src', `unit${String(i).padStart(3, '0')}.c`), `${fns.join('\n')}\nunsigned long unit${i}(unsigned long x) { return ${body}; }\n`);
-    calls.push(`unit${i}`);
   }
+  const calls = Array.from({ length: fns }, (_, j) => `f${j}(x + ${j})`).join(' ^ ');
+  return `${bodies.join('\n')}\nunsigned long ${name}(unsigned long x) { return ${calls}; }\n`;
+}
+
+/**
+ * Copies the fixture and generates its sources: `vendorFiles` library files for the dependency stage (the
+ * expensive part) and a small application in src/.
+ */
+export function makeFixture(dir: string, vendorFiles: number): void {
+  // Run from the repository root (npm run bench): the bundle itself lives elsewhere.
+  cpSync(join(process.cwd(), 'bench', 'fixture'), dir, { recursive: true });
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  const vendor: string[] = [];
+  for (let i = 0; i < vendorFiles; i++) {
+    vendor.push(`vendor${i}`);
+    writeFileSync(join(dir, 'vendor', `unit${String(i).padStart(3, '0')}.c`), unitSource(`vendor${i}`, i, 48));
+  }
+  const app: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    app.push(`app${i}`);
+    writeFileSync(join(dir, 'src', `app${String(i).padStart(3, '0')}.c`), unitSource(`app${i}`, 1000 + i, 12));
+  }
+  const all = [...vendor, ...app];
   writeFileSync(
     join(dir, 'src', 'main.c'),
-    `#include <stdio.h>\n${calls.map((c) => `unsigned long ${c}(unsigned long);`).join('\n')}\n` +
-      `int main(void) { unsigned long s = 0; ${calls.map((c) => `s ^= ${c}(s);`).join(' ')} printf("%lu\\n", s); return 0; }\n`,
+    `#include <stdio.h>\n${all.map((c) => `unsigned long ${c}(unsigned long);`).join('\n')}\n` +
+      `int main(void) { unsigned long s = 0; ${all.map((c) => `s ^= ${c}(s);`).join(' ')} printf("%lu\\n", s); return 0; }\n`,
   );
 }
 
 /** The edits a scenario makes between the seed build and the measured one. */
 export function applyChange(dir: string, change: 'none' | 'source' | 'deps'): void {
-  if (change === 'source') appendFileSync(join(dir, 'src', 'unit000.c'), `/* changed ${Date.now()} */\n`);
+  if (change === 'source') appendFileSync(join(dir, 'src', 'app000.c'), `/* changed ${Date.now()} */\n`);
   if (change === 'deps') appendFileSync(join(dir, 'deps.txt'), 'file\n');
 }
 

@@ -20,7 +20,7 @@ async function pipeline(skipUnchanged: boolean): Promise<{ seconds: number; skip
 }
 
 try {
-  makeFixture(dir, Number(process.env.BENCH_FILES ?? 120));
+  makeFixture(dir, Number(process.env.BENCH_VENDOR_FILES ?? 240));
   freshRunner(engine);
   const cold = await pipeline(true);
   freshRunner(engine);
