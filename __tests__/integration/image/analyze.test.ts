@@ -113,9 +113,13 @@ describeWithTestbed('analyzeImage on the test bed', (bed: () => Testbed) => {
     const sums = tarLayerSums(join(dir, 'classic.tar'), dir);
     expect(a.layers.map((l) => l.sizeBytes)).toEqual(sums);
     expect(a.sizeBytes).toBe(sums.reduce((x, y) => x + y, 0));
-    const rows = history(ref).filter((r) => r.size > 0);
-    const ours = a.layers.filter((l) => l.sizeBytes > 0);
+    // docker history sizes of layers built here are their tar content; for a base layer that was pulled,
+    // overlay2 reports the unpacked directory size (symlink lengths included), so only built layers compare.
+    const ours = a.layers.filter((l) => l.line !== undefined);
+    expect(ours.every((l) => l.sizeBytes > 0)).toBe(true);
+    const rows = history(ref).filter((r) => r.size > 0).slice(-ours.length);
     expect(ours.map((l) => [l.sizeBytes, l.instruction])).toEqual(rows.map((r) => [r.size, r.instruction]));
+    expect(a.layers.filter((l) => l.sizeBytes > 0).length).toBeGreaterThanOrEqual(ours.length + 1);
     expect(a.layers.map((l) => l.diffId)).toEqual(JSON.parse(docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref])));
     expect(a.layers.every((l) => l.compressedSource === 'gzip')).toBe(true);
     expectFixtureFindings(a);
