@@ -17,7 +17,7 @@ const text = str(2000);
 const layerFile = obj({ path: str(1000), bytes, change: oneOf('added', 'modified') });
 const layer = obj({
   index: int(0, 10_000), diffId: str(100), digest: opt(str(100)), sizeBytes: bytes, compressedBytes: bytes,
-  compressedSource: oneOf('manifest', 'gzip'), instruction: text, createdBy: text, stage: opt(name), line: opt(int(1, 1e7)),
+  compressedSource: oneOf('manifest', 'gzip', 'tar'), mediaType: opt(str(200)), compression: opt(oneOf('gzip', 'zstd', 'none')), instruction: text, createdBy: text, stage: opt(name), line: opt(int(1, 1e7)),
   files: obj({ added: count, modified: count, deleted: count }), topFiles: list(layerFile, 100), wastedBytes: bytes,
 });
 const hint = obj({
@@ -27,6 +27,7 @@ const hint = obj({
 const image: Shape<ImageAnalysis> = obj({
   ref: str(500), id: opt(str(100)), platform: opt(name), compressedBytes: bytes, sizeBytes: bytes, layerCount: int(0, 10_000),
   wastedBytes: bytes, efficiency: num(0, 1), layers: list(layer, 1000), hints: list(hint, 200),
+  compressedSource: opt(oneOf('manifest', 'gzip', 'tar', 'mixed')), warnings: opt(list(text, 100)),
 });
 
 const sizes = obj({ compressedBytes: bytes, sizeBytes: bytes });
@@ -50,7 +51,7 @@ const diff = obj({
   }),
   layers: list(layerDelta, 2000),
   counts: obj({ unchanged: count, changed: count, added: count, removed: count }),
-  sharedPrefix: int(0, 10_000), identical: bool,
+  sharedPrefix: int(0, 10_000), identical: bool, notes: opt(list(text, 20)),
 });
 
 const metric = oneOf('compressed-size', 'size', 'growth-bytes', 'growth-percent', 'layers', 'wasted-bytes', 'efficiency', 'largest-layer');
@@ -70,7 +71,7 @@ const step = obj({
 });
 const stage = obj({
   name, steps: count, cachedSteps: count, seconds: num(0, 1e7), cacheRef: opt(str(500)), pushed: bool,
-  cacheFrom: list(str(500), 100), stepDetails: list(step, 1000),
+  cacheFrom: list(str(500), 100), stepDetails: list(step, 1000), cacheWrite: opt(oneOf('pushed', 'unchanged', 'failed')),
 });
 const build = obj({
   stages: list(stage, 200),
@@ -89,7 +90,7 @@ const report: Shape<Report> = obj({
   image,
   baseline: nullable(
     obj({
-      source: oneOf('actions-cache', 'registry', 'file'), branch: opt(name), commit: opt(str(64)), ref: opt(str(500)),
+      source: oneOf('actions-cache', 'registry', 'file', 'image'), branch: opt(name), commit: opt(str(64)), ref: opt(str(500)),
       compressedBytes: bytes, sizeBytes: bytes, layerCount: int(0, 10_000),
     }),
   ),

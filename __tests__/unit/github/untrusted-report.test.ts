@@ -12,6 +12,21 @@ describe('parseUntrustedReport', () => {
     expect(parseUntrustedReport(JSON.stringify(r), 'report.json')).toEqual(r);
   });
 
+  test('every optional field the report schema allows passes through', () => {
+    const j = ok();
+    j.image.layers[0].compressedSource = 'tar';
+    j.image.layers[0].compression = 'gzip';
+    j.image.compressedSource = 'mixed';
+    j.image.warnings = ['history has 1 entry fewer than layers'];
+    j.baseline.source = 'image';
+    j.diff.notes = ['unchanged layer measured differently'];
+    j.build = {
+      stages: [{ name: 'deps', steps: 2, cachedSteps: 2, seconds: 0, cacheRef: 'r/c:deps--br-main', pushed: false, cacheFrom: [], stepDetails: [], cacheWrite: 'unchanged' }],
+      cacheSources: [], totalSteps: 2, cachedSteps: 2, cacheHitRatio: 1, seconds: 1, mode: 'inline', warnings: [],
+    };
+    expect(parseUntrustedReport(JSON.stringify(j), 'report.json')).toEqual(j);
+  });
+
   test('unknown fields are dropped at every level', () => {
     const j = ok();
     j.__proto__polluted = 1;
