@@ -15,10 +15,10 @@ import { InputError } from '../config/errors.js';
 import type { Config } from '../config/types.js';
 import type { StageGraph } from '../dockerfile/types.js';
 import { analyzeImage } from '../image/analyze.js';
-import { daemonImage, dockerClient, registryImage } from '../image/sources.js';
+import { daemonImage, dockerClient, registryImage, registryLayerSizes } from '../image/sources.js';
 import type { ImageAnalysis } from '../image/types.js';
 import type { RunContext } from '../github/types.js';
-import { formatImageRef, parseImageRef, RegistryClient } from '../registry/index.js';
+import { formatImageRef, hostPlatform, parseImageRef, RegistryClient } from '../registry/index.js';
 import { decideUpToDate, retagByDigest } from '../uptodate/index.js';
 import type { PipelineIO } from './run-pipeline.js';
 
@@ -93,7 +93,8 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO & { registry: R
       return current;
     },
     async analyze(imageRef, graph, topFiles) {
-      current = await analyzeImage(daemonImage(imageRef, docker), { graph, topFiles, platform: config.build.platforms[0] });
+      const compressedSizes = await pushedLayerSizes(pushedTwin(config, graph, built), config, env, opts.warn);
+      current = await analyzeImage(daemonImage(imageRef, docker), { graph, topFiles, platform: config.build.platforms[0], compressedSizes });
       return current;
     },
     async findBaseline(key: BaselineKey) {
@@ -141,6 +142,27 @@ export function upToDateRefs(config: Config, graph: StageGraph, ctx: RunContext)
   }
   if (config.build.push) refs.push(...config.build.tags);
   return refs;
+}
+
+/**
+ * A registry copy of the image just built: the pushed final image, or the target's inline cache image (same
+ * layers). Its manifest gives the exact compressed sizes a pull downloads, without gzipping every layer.
+ */
+export function pushedTwin(config: Config, graph: StageGraph, record: BuildRecord | undefined): string | undefined {
+  if (config.build.push && config.build.tags[0] && record?.digest) return config.build.tags[0];
+  if (record?.mode !== 'inline') return undefined;
+  const stage = record.stages.find((s) => s.name === graph.target);
+  return stage?.cacheRef && (stage.cacheWrite === 'pushed' || stage.cacheWrite === 'unchanged') ? stage.cacheRef : undefined;
+}
+
+async function pushedLayerSizes(ref: string | undefined, config: Config, env: NodeJS.ProcessEnv, warn: (m: string) => void): Promise<Map<string, number> | undefined> {
+  if (!ref) return undefined;
+  try {
+    return await registryLayerSizes(ref, config.build.platforms[0] ?? hostPlatform(), { env });
+  } catch (err) {
+    warn(`compressed sizes are estimated with gzip: ${ref} could not be read (${(err as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
 }
 
 export function pushedByThisRun(record: BuildRecord | undefined, ref: string): boolean {

@@ -3,7 +3,8 @@ import type { BuildRecord } from '../../../src/build/types.js';
 import type { Config } from '../../../src/config/types.js';
 import type { RunContext } from '../../../src/github/types.js';
 import type { ImageAnalysis } from '../../../src/image/types.js';
-import { pushedByThisRun } from '../../../src/pipeline/adapters.js';
+import { pushedByThisRun, pushedTwin } from '../../../src/pipeline/adapters.js';
+import { buildStageGraph } from '../../../src/dockerfile/graph.js';
 import { baselineBranch, runPipeline, type PipelineIO, type UpToDateCheck } from '../../../src/pipeline/run-pipeline.js';
 
 const DOCKERFILE = 'FROM localhost:5000/base:1 AS deps\nRUN make deps\nFROM deps AS app\nCOPY . /app\n';
@@ -90,4 +91,19 @@ test('a cache ref this run pushed is not a baseline; one it left unchanged is', 
   expect(pushedByThisRun(stage('pushed'), 'r:app--br-main')).toBe(true);
   expect(pushedByThisRun(stage('unchanged'), 'r:app--br-main')).toBe(false);
   expect(pushedByThisRun(undefined, 'r:app--br-main')).toBe(false);
+});
+
+test('exact compressed sizes come from a pushed copy of the image: the final tag, else the target\'s inline cache image', () => {
+  const graph = buildStageGraph(DOCKERFILE, { file: 'Dockerfile' });
+  const withTarget = (cacheWrite: 'pushed' | 'unchanged' | 'failed', mode: 'inline' | 'registry' = 'inline'): BuildRecord => ({
+    ...record, mode, digest: 'sha256:d',
+    stages: [{ name: 'app', steps: 1, cachedSteps: 0, seconds: 1, cacheRef: 'r/c:app--br-main', pushed: cacheWrite === 'pushed', cacheWrite, cacheFrom: [], stepDetails: [] }],
+  });
+  expect(pushedTwin(config, graph, withTarget('pushed'))).toBe('r/c:app--br-main');
+  expect(pushedTwin(config, graph, withTarget('unchanged'))).toBe('r/c:app--br-main');
+  expect(pushedTwin(config, graph, withTarget('failed'))).toBeUndefined();
+  expect(pushedTwin(config, graph, withTarget('pushed', 'registry'))).toBeUndefined(); // a cache manifest, not an image
+  const pushing = { ...config, build: { ...config.build, push: true, tags: ['r/app:1'] } };
+  expect(pushedTwin(pushing, graph, withTarget('failed', 'registry'))).toBe('r/app:1');
+  expect(pushedTwin(config, graph, undefined)).toBeUndefined();
 });
