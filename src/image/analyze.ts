@@ -2,8 +2,8 @@
 // (stacking, history, Dockerfile lines, junk) is plain computation on per-file metadata.
 import type { StageGraph } from '../dockerfile/types.js';
 import { hostPlatform } from '../registry/index.js';
-import { attributeLayers } from './attribute.js';
-import { alignHistory, type HistoryEntry } from './history.js';
+import { attributeLayers, finalStageChain } from './attribute.js';
+import { alignHistory, UNKNOWN_INSTRUCTION, type HistoryEntry } from './history.js';
 import { findJunk } from './junk.js';
 import type { ImageSource, RawImage } from './sources.js';
 import { stackLayers } from './stack.js';
@@ -37,6 +37,11 @@ export function buildAnalysis(raw: RawImage, opts: Pick<AnalyzeOptions, 'topFile
   if (history.warning) warnings.push(history.warning);
   const stacked = stackLayers(raw.layers.map((l) => l.scan.entries), topN);
   const sources = opts.graph ? attributeLayers(history.instructions, opts.graph) : [];
+  const base = opts.graph ? baseImageLabel(opts.graph) : undefined;
+  const firstOwn = sources.findIndex(Boolean);
+  const instructionOf = (i: number) =>
+    // Layers below the Dockerfile's own, with no instruction of their own, are the base image's.
+    base && !history.warning && history.instructions[i] === UNKNOWN_INSTRUCTION && (firstOwn === -1 || i < firstOwn) ? base : history.instructions[i];
   const layers: LayerAnalysis[] = raw.layers.map((l, i) => {
     const s = stacked.layers[i];
     return {
@@ -48,7 +53,7 @@ export function buildAnalysis(raw: RawImage, opts: Pick<AnalyzeOptions, 'topFile
       compressedSource: l.compressedSource,
       ...(l.mediaType ? { mediaType: l.mediaType } : {}),
       compression: l.scan.compression,
-      instruction: history.instructions[i],
+      instruction: instructionOf(i),
       createdBy: history.createdBy[i],
       ...(sources[i] ? { stage: sources[i]!.stage, line: sources[i]!.line } : {}),
       files: s.files,
@@ -79,4 +84,10 @@ export function buildAnalysis(raw: RawImage, opts: Pick<AnalyzeOptions, 'topFile
 function summarise(sources: LayerAnalysis['compressedSource'][]): LayerAnalysis['compressedSource'] | 'mixed' {
   const set = new Set(sources);
   return set.size === 0 ? 'manifest' : set.size === 1 ? sources[0] : 'mixed';
+}
+
+/** `base image <ref>` for the image the final stage chain starts from, when it is one. */
+function baseImageLabel(graph: StageGraph): string | undefined {
+  const root = finalStageChain(graph)[0];
+  return root?.base.kind === 'image' ? `base image ${root.base.ref}` : undefined;
 }

@@ -86,6 +86,23 @@ export const SHADOW_HINT_MIN_BYTES = 64 * KiB;
 
 const keywordOf = (instruction: string): string => instruction.split(' ')[0].toUpperCase();
 
+const KEYWORDS = new Set(['RUN', 'COPY', 'ADD', 'WORKDIR', 'USER', 'ENV', 'ARG', 'LABEL', 'EXPOSE', 'VOLUME', 'CMD', 'ENTRYPOINT', 'SHELL', 'STOPSIGNAL', 'HEALTHCHECK', 'ONBUILD']);
+
+/** A layer no Dockerfile instruction explains (imported or from a base built elsewhere): only a new base helps. */
+const fromBase = (l: LayerInfo): boolean => l.line === undefined && !KEYWORDS.has(keywordOf(l.instruction));
+const BASE_FIX = 'it comes with the base image: pick a slimmer base (a `-slim` tag, distroless) or one built without it';
+
+/** What to do about files a later layer rewrites, by what rewrote them. */
+function rewriteFix(origin: LayerInfo, by: LayerInfo, at: { origin: string; by: string }): string {
+  if (/\bch(own|mod)\b/.test(by.instruction)) {
+    return `set ownership and modes where the files are created (\`COPY --chown/--chmod\`, or in the same RUN) instead of ${at.by}`;
+  }
+  const byKeyword = keywordOf(by.instruction);
+  if (byKeyword === 'COPY' || byKeyword === 'ADD') return `copy these files once: ${at.by} overwrites what ${at.origin} put there`;
+  if (fromBase(origin)) return `${at.by} changes files of the base image (often package-manager state); a base that already has what ${at.by} installs avoids it`;
+  return `make these changes in the step that creates the files (${at.origin}), not in ${at.by}`;
+}
+
 export function findJunk(survivors: SurvivingFile[], shadows: Shadow[], layers: LayerInfo[]): Hint[] {
   const groups = new Map<string, { rule: Rule; layer: number; bytes: number; paths: Map<string, number> }>();
   for (const file of survivors) {
@@ -112,7 +129,7 @@ export function findJunk(survivors: SurvivingFile[], shadows: Shadow[], layers: 
       instruction: info.instruction,
       line: info.line,
       paths: [...g.paths.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([p]) => p),
-      fix: g.rule.fix(keywordOf(info.instruction)),
+      fix: fromBase(info) ? BASE_FIX : g.rule.fix(keywordOf(info.instruction)),
     });
   }
   for (const s of shadows) {
@@ -143,7 +160,7 @@ export function findJunk(survivors: SurvivingFile[], shadows: Shadow[], layers: 
         instruction: origin.instruction,
         line: origin.line,
         paths: s.paths.map((p) => `/${p.path}`),
-        fix: `set ownership and modes where the files are created (\`COPY --chown/--chmod\`, or in the same RUN) instead of ${where(by, s.by)}`,
+        fix: rewriteFix(origin, by, { origin: where(origin, s.origin), by: where(by, s.by) }),
       });
     }
   }

@@ -113,6 +113,21 @@ describe('analyzeImage over saved archives', () => {
     expect(a.warnings).toContain('history lists 1 layer-creating step(s) but the image has 3 layer(s): instructions are unknown');
   });
 
+  test('a layer below the Dockerfile\'s own with no instruction is named as the base image; misaligned history never is', async () => {
+    const { buildStageGraph } = await import('../../../src/dockerfile/graph.js');
+    const graph = buildStageGraph('FROM localhost:5000/debian:12 AS app\nRUN apt-get update && make > /tmp/build.log\nRUN rm /tmp/build.log && make install\n', { file: 'Dockerfile' });
+    const img = await appImage();
+    img.history = [{ created_by: '', comment: 'Imported from -' }, ...img.history.slice(1)] as typeof img.history;
+    const a = await analyse(await docker25Save(img), { graph });
+    expect(a.layers.map((l) => [l.instruction, l.line])).toEqual([
+      ['base image localhost:5000/debian:12', undefined],
+      ['RUN apt-get update && make > /tmp/build.log', 2],
+      ['RUN rm /tmp/build.log && make install', 3],
+    ]);
+    const misaligned = await analyse(await docker25Save({ ...img, history: [{ created_by: 'RUN a' }] }), { graph });
+    expect(misaligned.layers.map((l) => l.instruction)).toEqual([UNKNOWN_INSTRUCTION, UNKNOWN_INSTRUCTION, UNKNOWN_INSTRUCTION]);
+  });
+
   test('junk: apt lists at the Dockerfile line; cleanup in a later layer advises merging the RUNs', async () => {
     const graph: StageGraph = {
       file: 'Dockerfile', target: 'app', needed: ['app'], skipped: [], warnings: [], platform: 'linux/amd64',

@@ -59,6 +59,26 @@ describe('junk rules', () => {
     expect(hints[1].fix).toBe('set ownership and modes where the files are created (`COPY --chown/--chmod`, or in the same RUN) instead of line 9');
   });
 
+  test('the rewrite fix follows what rewrote the files: a second COPY, a RUN on base-image files, any other RUN', () => {
+    const base = { instruction: 'unknown instruction' };
+    const info = [base, { instruction: 'COPY app/ /app', line: 4 }, { instruction: 'RUN apt-get install -y curl', line: 6 }, { instruction: 'COPY app/ /app', line: 8 }, { instruction: 'RUN sed -i s/a/b/ /app/conf', line: 9 }];
+    const shadow = (origin: number, by: number): Shadow => ({ origin, by, how: 'overwritten', bytes: 2 << 20, files: 2, paths: [{ path: 'x', bytes: 2 << 20 }] });
+    const fixes = [shadow(1, 3), shadow(0, 2), shadow(1, 4)].map((s) => findJunk([], [s], info)[0].fix);
+    expect(fixes).toEqual([
+      'copy these files once: line 8 overwrites what line 4 put there',
+      'line 6 changes files of the base image (often package-manager state); a base that already has what line 6 installs avoids it',
+      'make these changes in the step that creates the files (line 4), not in line 9',
+    ]);
+  });
+
+  test('junk in a base-image layer points at the base, not at a Dockerfile fix', () => {
+    const hints = findJunk([{ path: 'usr/share/doc/x/copyright', bytes: 2 << 20, layer: 0 }], [], [{ instruction: 'unknown instruction' }]);
+    expect(hints[0].fix).toBe('it comes with the base image: pick a slimmer base (a `-slim` tag, distroless) or one built without it');
+    // A layer from an ADD in someone's base still gets the instruction's own fix.
+    const added = findJunk([{ path: 'tmp/x', bytes: 2 << 20, layer: 0 }], [], [{ instruction: 'ADD file:abc in /' }]);
+    expect(added[0].fix).toContain('keep it out of the build context');
+  });
+
   test('every rule has a fix and a minimum', () => {
     for (const r of JUNK_RULES) {
       expect(r.fix('RUN').length).toBeGreaterThan(10);
