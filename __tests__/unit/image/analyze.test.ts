@@ -117,7 +117,7 @@ describe('analyzeImage over saved archives', () => {
     const { buildStageGraph } = await import('../../../src/dockerfile/graph.js');
     const graph = buildStageGraph('FROM localhost:5000/debian:12 AS app\nRUN apt-get update && make > /tmp/build.log\nRUN rm /tmp/build.log && make install\n', { file: 'Dockerfile' });
     const img = await appImage();
-    img.history = [{ created_by: '', comment: 'Imported from -' }, ...img.history.slice(1)] as typeof img.history;
+    img.history = [{ created_by: '', comment: 'Imported from -' }, ...(img.history ?? []).slice(1)] as typeof img.history;
     const a = await analyse(await docker25Save(img), { graph });
     expect(a.layers.map((l) => [l.instruction, l.line])).toEqual([
       ['base image localhost:5000/debian:12', undefined],
