@@ -3,7 +3,11 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../config/errors.js';
-import { boolFlag, parseFlags, stringFlag } from '../config/flags.js';
+import { compareForCli } from '../baseline/cli-compare.js';
+import { BUDGET_FLAGS, budgetInputsFromFlags, type BudgetInputs } from '../config/budget.js';
+import { boolFlag, parseFlags, stringFlag, type ParsedFlags } from '../config/flags.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderComparison } from '../report/terminal.js';
 import { buildStageGraph } from '../dockerfile/graph.js';
 import type { StageGraph } from '../dockerfile/types.js';
 import { analyzeImage } from '../image/analyze.js';
@@ -15,6 +19,7 @@ import type { CliIO, Command } from './types.js';
 
 const HELP = `usage: layerwise analyze IMAGE|FILE.tar|- [--json FILE] [--top N] [--file Dockerfile] [--target T]
                          [--host DOCKER_HOST] [--platform P] [--registry]
+                         [--baseline IMAGE|REPORT.json] [--image-key K] [--markdown FILE] [budget flags]
 
 Measures an image layer by layer: compressed and uncompressed size, the instruction and Dockerfile line
 that made each layer, its largest files, wasted bytes (files a later layer deletes or overwrites) and
@@ -30,12 +35,22 @@ known leftovers (package caches, .git, /tmp, toolchains, docs) with a one-line f
       --platform P   os/arch[/variant] to pick from a multi-platform image (default linux/<host arch>)
       --registry     read IMAGE from its registry (Registry API v2, docker config credentials)
 
+Comparison and budget (exit 1 when a fail rule is exceeded):
+      --baseline X   an image (same lookup as IMAGE) or an earlier layerwise JSON report to compare with
+      --image-key K  the image's name in the budget file (default the target, else 'image')
+      --markdown F   write the report as the PR comment shows it
+      --max-size, --max-compressed-size, --max-uncompressed-size, --max-growth, --max-layers, --max-wasted,
+      --min-efficiency, --max-layer-size, --fail-on, --budget-file   as the action inputs of the same names
+      (default budget file: .github/layerwise.yml, when present)
+
 Sizes: "compressed" is what a pull downloads (the manifest's blob sizes; for a classic-store daemon, which
 keeps no compressed blobs, computed with gzip -6 and marked ≈). "size" is the sum of regular-file bytes,
 what \`docker history\` shows. MB = 10^6 bytes.`;
 
 export interface AnalyzeCliOptions {
   image: string;
+  /** Set when a baseline or a budget is asked for: the run ends with a verdict. */
+  compare?: { baseline?: string; imageKey: string; markdown?: string; budgetFile?: string; inputs: BudgetInputs };
   json?: string;
   top: number;
   dockerfile?: string;
@@ -55,6 +70,10 @@ export function parseAnalyzeFlags(argv: string[]): AnalyzeCliOptions | 'help' {
     platform: { type: 'string' },
     registry: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
+    baseline: { type: 'string' },
+    'image-key': { type: 'string' },
+    markdown: { type: 'string' },
+    ...BUDGET_FLAGS,
   });
   if (boolFlag(flags, 'help')) return 'help';
   if (flags.positionals.length !== 1) {
@@ -83,7 +102,17 @@ export function parseAnalyzeFlags(argv: string[]): AnalyzeCliOptions | 'help' {
     host: stringFlag(flags, 'host'),
     platform,
     registry: boolFlag(flags, 'registry'),
+    compare: compareOptions(flags),
   };
+}
+
+function compareOptions(flags: ParsedFlags): AnalyzeCliOptions['compare'] {
+  const inputs = budgetInputsFromFlags(flags);
+  const baseline = stringFlag(flags, 'baseline');
+  const budgetFile = stringFlag(flags, 'budget-file');
+  const markdown = stringFlag(flags, 'markdown');
+  if (!baseline && !budgetFile && !markdown && Object.keys(inputs).length === 0) return undefined;
+  return { baseline, budgetFile, markdown, inputs, imageKey: stringFlag(flags, 'image-key') ?? stringFlag(flags, 'target') ?? 'image' };
 }
 
 function sourceFor(opts: AnalyzeCliOptions, io: CliIO): ImageSource {
@@ -136,6 +165,18 @@ export const analyzeCommand: Command = async (argv, io) => {
     io.out(HELP);
     return 0;
   }
-  await analyzeAndPrint(opts, io);
-  return 0;
+  const analysis = await analyzeAndPrint(opts, io);
+  if (!opts.compare) return 0;
+  const { report, exitCode } = await compareForCli(analysis, {
+    ...opts.compare,
+    cwd: io.cwd,
+    imageSource: (ref) => sourceFor({ ...opts, image: ref }, io),
+    analyzeOptions: { platform: opts.platform, topFiles: opts.top },
+    topFiles: opts.top,
+  });
+  if (opts.compare.markdown) writeFileSync(resolve(io.cwd, opts.compare.markdown), renderMarkdown(report));
+  // With --json - stdout is the analysis JSON; the verdict goes to stderr then.
+  const say = opts.json === '-' ? io.err : io.out;
+  say(renderComparison(report));
+  return exitCode;
 };

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cliBaselineStore, cliBudgetRules } from '../baseline/cli-compare.js';
 import { BuildFailedError } from '../build/build.js';
-import { formatBytes, formatDelta, formatPercentDelta } from '../budget/units.js';
 import { BUDGET_FLAGS, budgetInputsFromFlags } from '../config/budget.js';
 import { InputError } from '../config/errors.js';
 import { boolFlag, parseFlags, stringFlag, type FlagSpec } from '../config/flags.js';
 import { renderAnalysisTable } from '../image/table.js';
 import { realPipelineIO } from '../pipeline/adapters.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
+import { renderComparison } from '../report/terminal.js';
 import type { Report } from '../report/types.js';
 import { BUILD_FLAGS, buildOptionsFromFlags, renderSummary } from './build.js';
 import type { Command } from './types.js';
@@ -89,20 +89,6 @@ export function renderTerminalReport(report: Report, topFiles: number): string {
   if (build?.upToDate) out.push(`up to date: build skipped, measured ${build.upToDate.ref}`);
   else if (build) out.push(renderSummary(build));
   out.push('', renderAnalysisTable(report.image, { topFiles: Math.min(topFiles, 5) }), '');
-  const base = report.baseline;
-  if (base && report.diff) {
-    const d = report.diff.delta;
-    out.push(
-      `compared with ${base.source} baseline${base.branch ? ` (branch ${base.branch})` : ''}${base.ref ? ` ${base.ref}` : ''}:`,
-      `  compressed   ${formatBytes(report.image.compressedBytes)} (${formatDelta(d.compressedBytes)}, ${formatPercentDelta(d.compressedPercent)})`,
-      `  uncompressed ${formatBytes(report.image.sizeBytes)} (${formatDelta(d.sizeBytes)}, ${formatPercentDelta(d.sizePercent)})`,
-      `  layers: ${report.diff.counts.changed} changed, ${report.diff.counts.added} added, ${report.diff.counts.removed} removed, ${report.diff.counts.unchanged} unchanged`,
-    );
-  } else {
-    out.push(`no baseline: ${report.baselineMissing ?? 'none found'}`);
-  }
-  out.push(`verdict: ${report.verdict.summary}`);
-  for (const r of report.verdict.deciding) out.push(`  ${r.status}: ${r.message}`);
-  for (const note of report.verdict.notes) out.push(`  note: ${note}`);
+  out.push(renderComparison(report));
   return out.join('\n');
 }

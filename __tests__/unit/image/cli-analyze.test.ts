@@ -39,6 +39,26 @@ describe('layerwise analyze', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  test('--baseline and budget flags: deltas against an earlier report, a failing rule exits 1, --markdown writes the comment', async () => {
+    const first = recorder(dir);
+    expect(await main(['analyze', 'img.tar', '--max-size', '1MB'], first)).toBe(0);
+    expect(first.stdout.join('\n')).toContain('verdict: pass');
+    // A report of the same image as the baseline: no growth, so only the absolute rule can fail.
+    const io = recorder(dir);
+    expect(await main(['analyze', 'img.tar', '--baseline', 'img.tar', '--max-layers', '1', '--markdown', 'comment.md', '--image-key', 'app'], io)).toBe(1);
+    const text = io.stdout.join('\n');
+    expect(text).toContain('compared with image baseline');
+    expect(text).toContain('layers: 0 changed, 0 added, 0 removed, 2 unchanged');
+    expect(text).toMatch(/fail: .*layers/);
+    expect(readFileSync(join(dir, 'comment.md'), 'utf8')).toMatch(/^### ❌ app: /);
+  });
+
+  test('a bad budget flag is one line naming the flag, exit 2', async () => {
+    const io = recorder(dir);
+    expect(await main(['analyze', 'img.tar', '--max-growth', 'lots'], io)).toBe(2);
+    expect(io.stderr).toEqual(["--max-growth: expected a size such as 150MB, 1.5GiB or 2000000 (bytes); MB = 10^6 bytes, MiB = 2^20, got 'lots'"]);
+  });
+
   test('table: totals, layers with lines, largest files, hints with fixes', async () => {
     const io = recorder(dir);
     expect(await main(['analyze', 'img.tar', '--file', 'Dockerfile'], io)).toBe(0);
