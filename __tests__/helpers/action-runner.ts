@@ -1,13 +1,14 @@
 // Starts the bundled action exactly as a GitHub runner does: `node dist/index.js` with INPUT_* variables (the
 // defaults from action.yml filled in, as the runner does), GITHUB_* variables, an event payload file, and the
 // runner's command files (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_ENV, GITHUB_STATE). Returns what it wrote.
+import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 
-const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface RunActionOptions {
   inputs: Record<string, string>;

@@ -1,12 +1,13 @@
 // The GitHub pieces bundled the way dist/ is built (esbuild, ESM, keepNames) and run as a plain node process —
 // catches what only breaks in a bundle (the Azure SDK, undici, ESM/CJS interop) before the full e2e run.
+import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
 import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describeWithTestbed } from '../../helpers/testbed.js';
 import { startGitHubApi, type GitHubApi } from '../../helpers/github-api.js';
 import { startCacheService, type CacheService } from '../../helpers/cache-service.js';
@@ -15,7 +16,7 @@ import { stickyMarker } from '../../../src/github/sticky-comment.js';
 // Jest ignores a project-level testTimeout: servers and tar/zstd under a loaded machine need more than 5 s.
 jest.setTimeout(120_000);
 
-const SRC = resolve(import.meta.dirname, '../../../src/github');
+const SRC = fileURLToPath(new URL('../../../src/github', import.meta.url));
 
 describeWithTestbed('GitHub adapters in an esbuild bundle', () => {
   let api: GitHubApi;
