@@ -24,6 +24,9 @@ const run = Date.now().toString(36);
 const FILES = Number(process.env.BENCH_VENDOR_FILES ?? 240);
 const engines: (Engine & { mode: 'inline' | 'registry' })[] = [{ name: 'classic store', host: '', mode: 'inline' }];
 if (process.env.LAYERWISE_CTRD_HOST) engines.push({ name: 'containerd store', host: process.env.LAYERWISE_CTRD_HOST, mode: 'registry' });
+// BENCH_ENGINES=classic or =containerd measures one engine (the containerd one needs LAYERWISE_CTRD_HOST).
+const onlyEngines = process.env.BENCH_ENGINES?.split(',');
+if (onlyEngines) engines.splice(0, engines.length, ...engines.filter((e) => onlyEngines.some((o) => e.name.startsWith(o))));
 
 interface Row {
   engine: string;
