@@ -27,28 +27,26 @@ export interface AdapterOptions {
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
   warn: (message: string) => void;
-  /** Tried after the registry store: the baseline the action stores with @actions/cache, or a file given to the CLI. */
+  /** Tried before the registry store: the baseline the action stores with @actions/cache, or a file given to the CLI. */
   extraBaselineStores?: BaselineStore[];
   baselineWriter?: WritableBaselineStore;
   exec?: Exec;
 }
 
-/** The target stage's image in the cache repository for a branch: where the registry baseline lives. */
-export function finalCacheRef(config: Config, graph: StageGraph, branch: string): string | undefined {
-  if (!config.cache.repo) return undefined;
+/** The target stage's cache image in a scope: it carries the content key, and a branch's is its registry baseline. */
+export function targetCacheRef(config: Config, graph: StageGraph, scope: string): string | undefined {
   const target = graph.stages.find((s) => s.name === graph.target);
-  if (!target) return undefined;
-  return cacheRef(normaliseCacheRepo(config.cache.repo, 'cache repository'), cacheStageName(target), branchScope(branch));
+  if (!config.cache.repo || !target) return undefined;
+  return cacheRef(normaliseCacheRepo(config.cache.repo, 'cache repository'), cacheStageName(target), scope);
 }
 
-export function realPipelineIO(opts: AdapterOptions): PipelineIO & { registry: RegistryClient; lastGraph?: StageGraph } {
+export function realPipelineIO(opts: AdapterOptions): PipelineIO {
   const { config, env } = opts;
   const registry = new RegistryClient({ env, timeoutMs: 15_000, warn: opts.warn });
   const docker = dockerClient(env.DOCKER_HOST);
   let current: ImageAnalysis | undefined;
   let built: BuildRecord | undefined;
-  const io: PipelineIO & { registry: RegistryClient; lastGraph?: StageGraph } = {
-    registry,
+  const io: PipelineIO = {
     async readDockerfile(path) {
       try {
         return await readFile(path, 'utf8');
@@ -64,12 +62,10 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO & { registry: R
       }
     },
     async build({ config: c, graph, ctx, contentKey, log, warn }) {
-      io.lastGraph = graph;
       built = await buildWithStageCaches({ config: c, graph, ctx, contentKey, env, log, warn, exec: opts.exec, registry });
       return built;
     },
     async checkUpToDate({ config: c, graph, ctx }) {
-      io.lastGraph = graph;
       const lookupRefs = upToDateRefs(c, graph, ctx);
       if (!lookupRefs.length) return { warnings: [] };
       const d = await decideUpToDate({
@@ -97,13 +93,12 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO & { registry: R
       current = await analyzeImage(daemonImage(imageRef, docker), { graph, topFiles, platform: config.build.platforms[0], compressedSizes });
       return current;
     },
-    async findBaseline(key: BaselineKey) {
-      const graph = io.lastGraph;
+    async findBaseline(key: BaselineKey, graph: StageGraph) {
       const stores: BaselineStore[] = [
         ...(opts.extraBaselineStores ?? []),
         registryBaselineStore({
           refFor: (k) => {
-            const ref = graph ? finalCacheRef(config, graph, k.branch) : undefined;
+            const ref = targetCacheRef(config, graph, branchScope(k.branch));
             // A branch run has just pushed its own scope: that image is this run's, not a baseline.
             return ref && !pushedByThisRun(built, ref) ? ref : undefined;
           },
@@ -134,14 +129,8 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO & { registry: R
  * images, so there only pushed tags can be found.
  */
 export function upToDateRefs(config: Config, graph: StageGraph, ctx: RunContext): string[] {
-  const refs: string[] = [];
-  const target = graph.stages.find((s) => s.name === graph.target);
-  if (config.cache.repo && target && config.cache.mode !== 'registry') {
-    const repo = normaliseCacheRepo(config.cache.repo, 'cache repository');
-    for (const scope of decideCachePolicy(ctx, config.cache).readScopes) refs.push(cacheRef(repo, cacheStageName(target), scope));
-  }
-  if (config.build.push) refs.push(...config.build.tags);
-  return refs;
+  const inline = config.cache.mode === 'registry' ? [] : decideCachePolicy(ctx, config.cache).readScopes.map((scope) => targetCacheRef(config, graph, scope));
+  return [...inline.filter((r): r is string => Boolean(r)), ...(config.build.push ? config.build.tags : [])];
 }
 
 /**

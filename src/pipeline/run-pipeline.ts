@@ -48,7 +48,7 @@ export interface PipelineIO {
   checkUpToDate?(request: Omit<BuildRequest, 'log' | 'warn' | 'contentKey'>): Promise<UpToDateCheck>;
   /** For a skipped build: measure the existing image where it is, and give it the tags asked for. */
   reuse?(hit: UpToDateHit, graph: StageGraph, topFiles: number): Promise<ImageAnalysis>;
-  findBaseline(key: BaselineKey): Promise<{ baseline?: Baseline; tried: string[]; warnings: string[] }>;
+  findBaseline(key: BaselineKey, graph: StageGraph): Promise<{ baseline?: Baseline; tried: string[]; warnings: string[] }>;
   /** Branch runs store their image as the next baseline; absent where nothing may be written. */
   saveBaseline?(key: BaselineKey, baseline: Baseline): Promise<void>;
   writeReport(path: string, json: string): Promise<void>;
@@ -89,7 +89,7 @@ export async function runPipeline(config: Config, ctx: RunContext, io: PipelineI
 
   const branch = baselineBranch(ctx);
   const found = branch
-    ? await io.findBaseline({ imageKey: config.imageKey, branch })
+    ? await io.findBaseline({ imageKey: config.imageKey, branch }, graph)
     : { tried: ['no base branch known for this run'], warnings: [] };
   found.warnings.forEach((w) => io.warn(w));
 
