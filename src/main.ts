@@ -1,7 +1,8 @@
 // The action: reads the config and the run context, runs the chosen mode, sets outputs. The one place that
 // calls setFailed — for a failed budget, a failed build, or bad input, always in one line.
 import * as core from '@actions/core';
-import { buildMode, readOptionalText } from './action/build-mode.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { buildMode } from './action/build-mode.js';
 import type { ModeOutcome } from './action/outcome.js';
 import { pruneMode } from './action/prune-mode.js';
 import { reportMode } from './action/report-mode.js';
@@ -26,4 +27,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** The budget file is optional: absent is not an error (a named but missing one is, in the config reader). */
+function readOptionalText(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }

@@ -1,9 +1,8 @@
 // `mode: build` — the main job: run the pipeline, publish the report, store the next baseline.
 import * as core from '@actions/core';
-import { existsSync, readFileSync } from 'node:fs';
 import { BuildFailedError } from '../build/build.js';
 import type { Config } from '../config/types.js';
-import { actionsCacheBaselineStore, shouldSaveBaseline } from '../github/baseline-cache.js';
+import { actionsCacheBaselineStore } from '../github/baseline-cache.js';
 import { createOctokit } from '../github/octokit.js';
 import { actionOutputs } from '../github/outputs.js';
 import { publish } from '../github/publish.js';
@@ -28,7 +27,7 @@ export async function buildMode(config: Config, ctx: RunContext, env: NodeJS.Pro
     log: (line) => core.info(line),
     warn: (message) => core.warning(message),
     extraBaselineStores: cacheStore ? [cacheStore] : [],
-    baselineWriter: cacheStore && shouldSaveBaseline(ctx) ? cacheStore : undefined,
+    baselineWriter: cacheStore,
   });
 
   let result;
@@ -55,8 +54,4 @@ export async function buildMode(config: Config, ctx: RunContext, env: NodeJS.Pro
 export function verdictFailure(report: Report): string | undefined {
   if (report.verdict.status !== 'fail') return undefined;
   return `size budget failed: ${report.verdict.deciding.map((r) => r.message).join('; ') || report.verdict.summary}`;
-}
-
-export function readOptionalText(path: string): string | undefined {
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }

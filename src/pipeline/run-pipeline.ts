@@ -6,6 +6,7 @@ import type { BuildRecord } from '../build/types.js';
 import type { Config } from '../config/types.js';
 import { buildStageGraph } from '../dockerfile/graph.js';
 import type { StageGraph } from '../dockerfile/types.js';
+import { shouldSaveBaseline } from '../github/baseline-cache.js';
 import { commentBodyLimit } from '../github/sticky-comment.js';
 import type { RunContext } from '../github/types.js';
 import type { ImageAnalysis } from '../image/types.js';
@@ -68,11 +69,9 @@ export function baselineBranch(ctx: RunContext): string | undefined {
   return ctx.baseBranch ?? ctx.pr?.baseRef ?? ctx.branch ?? ctx.defaultBranch;
 }
 
-/** Where a run's image becomes the next baseline: trusted branch runs only (never PRs or forks). */
+/** Where a run's image becomes the next baseline: trusted branch runs only (the rule is shouldSaveBaseline's). */
 export function baselineWriteKey(ctx: RunContext, imageKey: string): BaselineKey | undefined {
-  if (ctx.readOnly || ctx.pr || !ctx.branch) return undefined;
-  if (!['push', 'workflow_dispatch', 'schedule', 'merge_group'].includes(ctx.event)) return undefined;
-  return { imageKey, branch: ctx.branch };
+  return shouldSaveBaseline(ctx) && ctx.branch ? { imageKey, branch: ctx.branch } : undefined;
 }
 
 export async function runPipeline(config: Config, ctx: RunContext, io: PipelineIO): Promise<PipelineResult> {
