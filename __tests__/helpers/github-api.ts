@@ -2,6 +2,7 @@
 // @octokit/openapi in front of a small stateful fake of the endpoints layerwise calls. Prism validates every
 // request (paths, query, bodies) and every response of the fake against GitHub's spec and turns a violation into
 // an error response, so a test passes only when both sides speak GitHub's API as documented.
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -348,4 +349,18 @@ export async function startGitHubApi(opts: { fullSpec?: boolean; /** Try this po
   }
   fake.close();
   throw new Error('Prism did not start: no free port after 3 attempts');
+}
+
+/**
+ * One API server per suite (Prism takes seconds to start), its state reset before each test. The server is
+ * handed to `set` once started, so suites keep a plain `let api` binding.
+ */
+export function useGitHubApi(set: (api: GitHubApi) => void): void {
+  let api: GitHubApi | undefined;
+  beforeAll(async () => {
+    api = await startGitHubApi();
+    set(api);
+  }, 120_000);
+  afterAll(async () => api?.close());
+  beforeEach(() => api?.state.reset());
 }

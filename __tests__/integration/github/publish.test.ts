@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { marked } from 'marked';
 import { describeWithTestbed } from '../../helpers/testbed.js';
-import { startGitHubApi, type GitHubApi } from '../../helpers/github-api.js';
+import { useGitHubApi, type GitHubApi } from '../../helpers/github-api.js';
 import { webhookExample } from '../../helpers/webhook-examples.js';
 import { fixtureReport, FIXTURE_DOCKERFILE } from '../../helpers/report-fixture.js';
 import { createOctokit } from '../../../src/github/octokit.js';
@@ -58,12 +58,8 @@ function workflowRunContext(opts: { headRepo: string; headBranch: string; headSh
 }
 
 describeWithTestbed('publish and report mode (Prism + GitHub OpenAPI description)', () => {
-  let api: GitHubApi;
-  beforeAll(async () => {
-    api = await startGitHubApi();
-  }, 120_000);
-  afterAll(async () => api?.close());
-  beforeEach(() => api.state.reset());
+  let api!: GitHubApi;
+  useGitHubApi((started) => (api = started));
   const octokit = () => createOctokit('ghs_test', api.url);
 
   test('same-repo PR through the real @actions/core: summary file, annotations on Dockerfile lines, one comment', async () => {

@@ -2,7 +2,7 @@
 // against GitHub's spec, so these pass only if layerwise speaks GitHub's API as documented.
 import { jest } from '@jest/globals';
 import { describeWithTestbed } from '../../helpers/testbed.js';
-import { startGitHubApi, type GitHubApi } from '../../helpers/github-api.js';
+import { useGitHubApi, type GitHubApi } from '../../helpers/github-api.js';
 import { createOctokit } from '../../../src/github/octokit.js';
 import { upsertStickyComment, stickyMarker, MAX_COMMENT_CHARS, type Logger } from '../../../src/github/sticky-comment.js';
 
@@ -18,12 +18,8 @@ function recorder(): Logger & { warnings: string[] } {
 }
 
 describeWithTestbed('sticky PR comment (Prism + GitHub OpenAPI description)', () => {
-  let api: GitHubApi;
-  beforeAll(async () => {
-    api = await startGitHubApi();
-  }, 120_000);
-  afterAll(async () => api?.close());
-  beforeEach(() => api.state.reset());
+  let api!: GitHubApi;
+  useGitHubApi((started) => (api = started));
 
   const octokit = () => createOctokit('ghs_test', api.url);
 
