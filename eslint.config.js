@@ -17,7 +17,12 @@ export default tseslint.config(
   },
   {
     // Pure modules take and return plain data: nothing from the runner, the daemon, the disk or processes.
-    files: ['src/dockerfile/**', 'src/cache/**', 'src/compare/**', 'src/budget/**', 'src/report/**'],
+    files: [
+      'src/core/**', 'src/config/**', 'src/dockerfile/**', 'src/cache/**', 'src/compare/**', 'src/budget/**', 'src/report/**',
+      'src/baseline/policy.ts', 'src/publish/marker.ts', 'src/publish/annotations.ts', 'src/run-context/event.ts',
+      'src/buildx/plan.ts', 'src/buildx/argv.ts', 'src/buildx/record.ts', 'src/buildx/progress.ts', 'src/buildx/steps.ts',
+      'src/pipeline/run-pipeline.ts',
+    ],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

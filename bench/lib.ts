@@ -3,12 +3,12 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildWithStageCaches } from '../src/build/build.js';
-import { RawJsonProgress } from '../src/build/progress.js';
-import { summarizeVertices } from '../src/build/steps.js';
+import { buildWithStageCaches } from '../src/buildx/build.js';
+import { RawJsonProgress } from '../src/buildx/progress.js';
+import { summarizeVertices } from '../src/buildx/steps.js';
 import type { Config } from '../src/config/types.js';
 import { buildStageGraph } from '../src/dockerfile/graph.js';
-import type { RunContext } from '../src/github/types.js';
+import type { RunContext } from '../src/core/run-context.js';
 
 export interface Engine {
   name: string;

@@ -7,7 +7,7 @@ import type { ModeOutcome } from './action/outcome.js';
 import { pruneMode } from './action/prune-mode.js';
 import { reportMode } from './action/report-mode.js';
 import { readActionConfigWithBudget } from './config/inputs.js';
-import { loadRunContext } from './github/runner-files.js';
+import { loadRunContext } from './run-context/runner-files.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {

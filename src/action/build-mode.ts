@@ -1,13 +1,13 @@
 // `mode: build` — the main job: run the pipeline, publish the report, store the next baseline.
 import * as core from '@actions/core';
-import { BuildFailedError } from '../build/build.js';
+import { BuildFailedError } from '../buildx/build.js';
 import type { Config } from '../config/types.js';
-import { actionsCacheBaselineStore } from '../github/baseline-cache.js';
+import { actionsCacheBaselineStore } from '../baseline/actions-cache.js';
 import { createOctokit } from '../github/octokit.js';
-import { actionOutputs } from '../github/outputs.js';
-import { publish } from '../github/publish.js';
-import { untrustedBuildRefusal } from '../github/run-context.js';
-import type { RunContext } from '../github/types.js';
+import { actionOutputs } from '../publish/outputs.js';
+import { publish } from '../publish/publish.js';
+import { untrustedBuildRefusal } from '../run-context/event.js';
+import type { RunContext } from '../core/run-context.js';
 import { realPipelineIO } from '../pipeline/adapters.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { removeIntermediateImages } from '../prune/index.js';

@@ -2,10 +2,10 @@
 // cache repository only. A registry that refuses deletion is reported, never a failed job.
 import * as core from '@actions/core';
 import { branchScope } from '../cache/refs.js';
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 import type { Config } from '../config/types.js';
 import { createOctokit } from '../github/octokit.js';
-import type { RunContext } from '../github/types.js';
+import type { RunContext } from '../core/run-context.js';
 import { formatPruneReport, liveRefsFromGitHub, parseRetention, runPrune } from '../prune/index.js';
 import { RegistryClient } from '../registry/index.js';
 import type { ModeOutcome } from './outcome.js';

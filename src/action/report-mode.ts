@@ -2,12 +2,12 @@
 // The report is untrusted (a fork wrote it); publishUntrustedReport validates and escapes it.
 import * as core from '@actions/core';
 import type { Config } from '../config/types.js';
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 import { createOctokit } from '../github/octokit.js';
-import { publishUntrustedReport } from '../github/publish.js';
-import { readReportArtifact } from '../github/runner-files.js';
-import type { RunContext } from '../github/types.js';
-import { actionOutputs } from '../github/outputs.js';
+import { publishUntrustedReport } from '../publish/publish.js';
+import { readReportArtifact } from '../run-context/runner-files.js';
+import type { RunContext } from '../core/run-context.js';
+import { actionOutputs } from '../publish/outputs.js';
 import { verdictFailure } from './build-mode.js';
 import type { ModeOutcome } from './outcome.js';
 

@@ -1,11 +1,12 @@
 // Baselines the CLI is handed: a JSON report from an earlier run (`--baseline report.json`) or an image
 // (`--baseline IMAGE`, read from the daemon, an archive or the registry like the image being analysed).
 import { readFile, stat } from 'node:fs/promises';
-import { InputError } from '../config/errors.js';
-import { parseUntrustedReport, MAX_REPORT_BYTES } from '../github/untrusted-report.js';
+import { InputError } from '../core/errors.js';
+import { parseUntrustedReport, MAX_REPORT_BYTES } from '../report/untrusted.js';
 import { analyzeImage, type AnalyzeOptions } from '../image/analyze.js';
 import type { ImageSource } from '../image/sources.js';
-import type { Baseline, BaselineStore } from './types.js';
+import type { Baseline } from '../compare/types.js';
+import type { BaselineStore } from './types.js';
 
 /** A report file: its `image` is the baseline. `where` names the flag in errors (e.g. `--baseline`). */
 export function reportFileBaseline(path: string, where = '--baseline'): BaselineStore {

@@ -1,6 +1,7 @@
 // The baseline is the first store that has one. A store that fails (cache service down, registry refusing)
 // is a warning and the next store is tried: a missing baseline never fails a build.
-import type { Baseline, BaselineKey, BaselineStore } from './types.js';
+import type { Baseline } from '../compare/types.js';
+import type { BaselineKey, BaselineStore } from './types.js';
 
 export interface FoundBaseline {
   baseline?: Baseline;

@@ -7,8 +7,10 @@ import { scanLayerBlob } from '../image/layer-scan.js';
 import { registryImage } from '../image/sources.js';
 import { stackLayers } from '../image/stack.js';
 import type { ImageAnalysis, LayerAnalysis } from '../image/types.js';
-import { hostPlatform, RegistryClient, RegistryError, resolveImage, type RegistryClientOptions } from '../registry/index.js';
-import type { Baseline, BaselineKey, BaselineStore } from './types.js';
+import { hostPlatformName } from '../core/platform.js';
+import { RegistryClient, RegistryError, resolveImage, type RegistryClientOptions } from '../registry/index.js';
+import type { Baseline } from '../compare/types.js';
+import type { BaselineKey, BaselineStore } from './types.js';
 
 export interface RegistryBaselineOptions {
   /** The base branch's final image for a key, e.g. `cacheRef(repo, target, branchScope(key.branch))`; undefined: not applicable. */
@@ -26,7 +28,7 @@ export function registryBaselineStore(opts: RegistryBaselineOptions): BaselineSt
     async load(key) {
       const ref = opts.refFor(key);
       if (!ref) return undefined;
-      const platform = opts.platform ?? hostPlatform();
+      const platform = opts.platform ?? hostPlatformName();
       const current = opts.current?.();
       try {
         const { analysis, labels } = current

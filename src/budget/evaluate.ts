@@ -6,7 +6,7 @@ import type { BudgetRule } from '../config/types.js';
 import type { LayerDiff } from '../compare/types.js';
 import type { ImageAnalysis } from '../image/types.js';
 import type { RuleResult, Verdict, VerdictStatus } from './types.js';
-import { formatBytes, formatDelta, formatPercent, formatPercentDelta } from './units.js';
+import { formatBytes, formatDelta, formatPercent, formatPercentDelta } from '../core/units.js';
 
 export interface BudgetSubject {
   current: ImageAnalysis;

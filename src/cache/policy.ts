@@ -3,7 +3,7 @@
 // scope; PRs write `pr-<n>` only when enabled; read-only contexts (fork PR, dependabot,
 // pull_request_target) never write.
 import type { CacheConfig } from '../config/types.js';
-import type { RunContext } from '../github/types.js';
+import type { RunContext } from '../core/run-context.js';
 import { branchScope, normaliseScope, prScope } from './refs.js';
 
 export interface CachePolicy {

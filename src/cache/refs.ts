@@ -1,7 +1,7 @@
 // Cache ref naming: `<cache-repo>:<stage>--<scope>`. Tags follow the OCI grammar
 // `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`; repositories are lowercase. Pure.
 import { createHash } from 'node:crypto';
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 
 export const MAX_TAG_LENGTH = 128;
 

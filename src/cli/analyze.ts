@@ -2,8 +2,8 @@
 // Dockerfile line of each layer, largest files, waste and known junk — as a terminal table and/or JSON.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { InputError } from '../config/errors.js';
-import { compareForCli } from '../baseline/cli-compare.js';
+import { InputError } from '../core/errors.js';
+import { compareForCli } from './compare.js';
 import { BUDGET_FLAGS, budgetInputsFromFlags, type BudgetInputs } from '../config/budget.js';
 import { boolFlag, parseFlags, stringFlag, type ParsedFlags } from '../config/flags.js';
 import { renderMarkdown } from '../report/markdown.js';

@@ -3,14 +3,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { BuildFailedError, buildWithStageCaches } from '../build/build.js';
-import type { BuildRecord } from '../build/types.js';
+import { BuildFailedError, buildWithStageCaches } from '../buildx/build.js';
+import type { BuildRecord } from '../buildx/types.js';
 import { defaultCacheRepo, normaliseCacheRepo } from '../cache/refs.js';
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 import { boolFlag, listFlag, parseFlags, parseKeyValues, stringFlag, type FlagSpec, type ParsedFlags } from '../config/flags.js';
 import type { CacheMode, Config } from '../config/types.js';
 import { buildStageGraph } from '../dockerfile/graph.js';
-import type { RunContext } from '../github/types.js';
+import type { RunContext } from '../core/run-context.js';
 import type { Command, CliIO } from './types.js';
 
 const HELP = `usage: layerwise build [--file F] [--context DIR] [--target T] [--cache-repo R] [--scope S]

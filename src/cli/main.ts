@@ -1,5 +1,5 @@
 // CLI command dispatch: `layerwise <command> [flags]`. Each command lives in its own file beside this one.
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 import type { Command, CliIO } from './types.js';
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {

@@ -1,9 +1,9 @@
 // `layerwise prune`: clean the cache repository (closed PRs, deleted branches, old manifests), dry-run by
 // default; `--local` removes the daemon's intermediate images layerwise labelled.
 import { normaliseCacheRepo } from '../cache/refs.js';
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 import { boolFlag, listFlag, parseFlags, stringFlag } from '../config/flags.js';
-import { formatBytes } from '../budget/units.js';
+import { formatBytes } from '../core/units.js';
 import { ghcrDeleter, type ManifestDeleter } from '../prune/ghcr.js';
 import { removeIntermediateImages } from '../prune/local.js';
 import type { LiveRefs } from '../prune/plan.js';

@@ -3,10 +3,10 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cliBaselineStore, cliBudgetRules } from '../baseline/cli-compare.js';
-import { BuildFailedError } from '../build/build.js';
+import { cliBaselineStore, cliBudgetRules } from './compare.js';
+import { BuildFailedError } from '../buildx/build.js';
 import { BUDGET_FLAGS, budgetInputsFromFlags } from '../config/budget.js';
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 import { boolFlag, parseFlags, stringFlag, type FlagSpec } from '../config/flags.js';
 import { renderAnalysisTable } from '../image/table.js';
 import { realPipelineIO } from '../pipeline/adapters.js';

@@ -1,7 +1,7 @@
 // `layerwise stages`: print the Dockerfile's stage graph — what the target needs, in build order.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 import { boolFlag, listFlag, parseFlags, parseKeyValues, stringFlag } from '../config/flags.js';
 import { buildStageGraph, buildableStages } from '../dockerfile/graph.js';
 import type { FrontendRules } from '../dockerfile/rules.js';

@@ -5,7 +5,7 @@ import type { ImageAnalysis, LayerAnalysis } from '../image/types.js';
 import type { FileDelta, ImageTotals, LayerDelta, LayerDiff, LayerSizes, LayerStatus } from './types.js';
 import { alignmentKey, keyword } from './normalise.js';
 import { lcsPairs, longestIncreasing } from './align.js';
-import { formatBytes } from '../budget/units.js';
+import { formatBytes } from '../core/units.js';
 
 export interface CompareOptions {
   /** Most files listed per changed or added layer. */

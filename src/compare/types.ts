@@ -1,3 +1,5 @@
+import type { ImageAnalysis } from '../image/types.js';
+
 /** How one layer of the current image relates to the baseline image. */
 export type LayerStatus = 'unchanged' | 'changed' | 'added' | 'removed';
 
@@ -66,4 +68,15 @@ export interface LayerDiff {
   identical: boolean;
   /** Caveats about the numbers, e.g. compressed sizes measured differently in the two images. */
   notes?: string[];
+}
+
+/** The image a PR is compared against, and where it came from (the report says so). */
+export interface Baseline {
+  /** `file`: a JSON report given to the CLI; `image`: an image given to the CLI (daemon, archive or registry). */
+  source: 'actions-cache' | 'registry' | 'file' | 'image';
+  branch?: string;
+  commit?: string;
+  /** Image ref or cache key it was read from. */
+  ref?: string;
+  analysis: ImageAnalysis;
 }

@@ -14,10 +14,10 @@
 // Inputs win over the file for the same rule name. `fail-on` (fail | warn | never, default fail) turns warn
 // rules into fail rules (`warn`) or every rule into a warning (`never`: report only).
 import { isAlias, isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
-import { InputError } from './errors.js';
+import { InputError } from '../core/errors.js';
 import { stringFlag, type FlagSpec, type ParsedFlags } from './flags.js';
 import type { BudgetRule, RuleLevel } from './types.js';
-import { isPercent, parseCountValue, parsePercent, parseRatio, parseSize } from '../budget/units.js';
+import { isPercent, parseCountValue, parsePercent, parseRatio, parseSize } from '../core/units.js';
 
 export interface BudgetInputs {
   maxSize?: string;

@@ -1,6 +1,6 @@
 // The CLI's flag reader: one place, so every command reports bad flags the same way.
 import { parseArgs } from 'node:util';
-import { InputError } from './errors.js';
+import { InputError } from '../core/errors.js';
 
 export interface FlagSpec {
   [name: string]: { type: 'string' | 'boolean'; multiple?: boolean; short?: string };

@@ -1,7 +1,7 @@
 // The one place that turns action inputs into a typed, validated Config. It takes a getter instead of
 // calling @actions/core, so tests hand in plain data and main.ts hands in core.getInput.
 import type { ActionMode, CacheMode, Config } from './types.js';
-import { InputError } from './errors.js';
+import { InputError } from '../core/errors.js';
 import { parseKeyValues } from './flags.js';
 import { DEFAULT_BUDGET_FILE, readBudgetRules, RULE_NAMES, type BudgetInputs } from './budget.js';
 

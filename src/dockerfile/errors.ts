@@ -1,4 +1,4 @@
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 
 /** One-line error: `<file>:<line>: <what is wrong> (expected <what>)`. */
 export function inputError(file: string, line: number | undefined, problem: string, expected: string): InputError {

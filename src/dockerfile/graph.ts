@@ -2,11 +2,11 @@
 // (frontend/dockerfile/dockerfile2llb/convert.go): global ARGs and platform ARGs in FROM, FROM <stage>
 // only for stages defined above (names matched as written), `COPY --from` by case-insensitive name
 // (any stage, the last of duplicated names) or by index, `RUN --mount from=` by name only.
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 import { inputError } from './errors.js';
 import { ExpandError, expandWord } from './expand.js';
 import { parseDockerfile, type RawDockerfile, type RawStage, type SourceRef } from './parse.js';
-import { formatPlatform, hostPlatform, parsePlatform, platformArgs, type Platform } from './platform.js';
+import { formatPlatform, hostPlatform, parsePlatform, platformArgs, type Platform } from '../core/platform.js';
 import { invalidReference } from './reference.js';
 import { frontendRules, type FrontendRules } from './rules.js';
 import type { Stage, StageBase, StageGraph, StageUse } from './types.js';

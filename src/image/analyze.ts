@@ -1,7 +1,7 @@
 // analyzeImage: an image source → ImageAnalysis. The sources stream and scan; everything after the scan
 // (stacking, history, Dockerfile lines, junk) is plain computation on per-file metadata.
 import type { StageGraph } from '../dockerfile/types.js';
-import { hostPlatform } from '../registry/index.js';
+import { hostPlatformName } from '../core/platform.js';
 import { attributeLayers, finalStageChain } from './attribute.js';
 import { alignHistory, UNKNOWN_INSTRUCTION, type HistoryEntry } from './history.js';
 import { findJunk } from './junk.js';
@@ -22,7 +22,7 @@ export interface AnalyzeOptions {
 
 export async function analyzeImage(source: ImageSource, opts: AnalyzeOptions = {}): Promise<ImageAnalysis> {
   const raw = await source.read({
-    platform: opts.platform ?? hostPlatform(),
+    platform: opts.platform ?? hostPlatformName(),
     explicitPlatform: opts.platform !== undefined,
     compressedSizes: opts.compressedSizes,
   });

@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import Docker from 'dockerode';
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 import { RegistryClient, resolveImage, type ImageConfig, type RegistryClientOptions } from '../registry/index.js';
 import { readSaveArchive, type SaveArchive } from './archive.js';
 import { resolveArchiveImage } from './archive-resolve.js';

@@ -1,6 +1,6 @@
 // The terminal view of an analysis: totals, one row per layer (sizes, instruction, Dockerfile line), the
 // largest files, then the hints with their fixes. Plain text, fits 120 columns.
-import { formatBytes } from '../budget/units.js';
+import { formatBytes } from '../core/units.js';
 import type { ImageAnalysis } from './types.js';
 
 const INSTRUCTION_WIDTH = 64;

@@ -4,21 +4,23 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { findBaseline } from '../baseline/find.js';
 import { registryBaselineStore } from '../baseline/registry-store.js';
-import type { Baseline, BaselineKey, BaselineStore, WritableBaselineStore } from '../baseline/types.js';
-import { buildWithStageCaches } from '../build/build.js';
-import type { Exec } from '../build/exec.js';
-import type { BuildRecord } from '../build/types.js';
+import type { Baseline } from '../compare/types.js';
+import type { BaselineKey, BaselineStore, WritableBaselineStore } from '../baseline/types.js';
+import { buildWithStageCaches } from '../buildx/build.js';
+import type { Exec } from '../buildx/exec.js';
+import type { BuildRecord } from '../buildx/types.js';
 import { decideCachePolicy } from '../cache/policy.js';
 import { cacheRef, branchScope, normaliseCacheRepo } from '../cache/refs.js';
 import { cacheStageName } from '../cache/sources.js';
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 import type { Config } from '../config/types.js';
 import type { StageGraph } from '../dockerfile/types.js';
 import { analyzeImage } from '../image/analyze.js';
 import { daemonImage, dockerClient, registryImage, registryLayerSizes } from '../image/sources.js';
 import type { ImageAnalysis } from '../image/types.js';
-import type { RunContext } from '../github/types.js';
-import { formatImageRef, hostPlatform, parseImageRef, RegistryClient } from '../registry/index.js';
+import type { RunContext } from '../core/run-context.js';
+import { hostPlatformName } from '../core/platform.js';
+import { formatImageRef, parseImageRef, RegistryClient } from '../registry/index.js';
 import { decideUpToDate, retagByDigest } from '../uptodate/index.js';
 import type { PipelineIO } from './run-pipeline.js';
 
@@ -147,7 +149,7 @@ export function pushedTwin(config: Config, graph: StageGraph, record: BuildRecor
 async function pushedLayerSizes(ref: string | undefined, config: Config, env: NodeJS.ProcessEnv, warn: (m: string) => void): Promise<Map<string, number> | undefined> {
   if (!ref) return undefined;
   try {
-    return await registryLayerSizes(ref, config.build.platforms[0] ?? hostPlatform(), { env });
+    return await registryLayerSizes(ref, config.build.platforms[0] ?? hostPlatformName(), { env });
   } catch (err) {
     warn(`compressed sizes are estimated with gzip: ${ref} could not be read (${(err as Error).message.split('\n')[0]})`);
     return undefined;

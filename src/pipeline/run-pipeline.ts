@@ -1,14 +1,15 @@
 // The pipeline both the action and the CLI run: Dockerfile → stage graph → per-stage cached build →
 // image analysis → baseline → diff + budget → report. Everything outside the process comes in through
 // PipelineIO, so this file only sequences the steps and decides what degrades to a warning.
-import type { Baseline, BaselineKey } from '../baseline/types.js';
-import type { BuildRecord } from '../build/types.js';
+import type { Baseline } from '../compare/types.js';
+import type { BaselineKey } from '../baseline/types.js';
+import type { BuildRecord } from '../buildx/types.js';
 import type { Config } from '../config/types.js';
 import { buildStageGraph } from '../dockerfile/graph.js';
 import type { StageGraph } from '../dockerfile/types.js';
-import { shouldSaveBaseline } from '../github/baseline-cache.js';
-import { commentBodyLimit } from '../github/sticky-comment.js';
-import type { RunContext } from '../github/types.js';
+import { shouldSaveBaseline } from '../baseline/policy.js';
+import { commentBodyLimit } from '../publish/marker.js';
+import type { RunContext } from '../core/run-context.js';
 import type { ImageAnalysis } from '../image/types.js';
 import { buildReport, renderJson } from '../report/build.js';
 import { renderMarkdown } from '../report/markdown.js';

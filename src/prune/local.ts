@@ -2,7 +2,7 @@
 // intermediate (`dev.layerwise.intermediate=true`), never anything else. An image in use by a container is
 // left alone with a warning.
 import Docker from 'dockerode';
-import { INTERMEDIATE_LABEL } from '../build/plan.js';
+import { INTERMEDIATE_LABEL } from '../core/labels.js';
 
 export interface LocalCleanupOptions {
   docker?: Docker;

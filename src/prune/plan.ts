@@ -2,7 +2,7 @@
 // the retention. Only tags of layerwise's own shape (`<stage>--<scope>`) are ever candidates, and a manifest
 // shared with a kept tag is kept (deleting by digest would take the kept tag with it). Pure.
 import { branchScope, cacheTag, prScope } from '../cache/refs.js';
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 
 export interface CacheManifestInfo {
   tag: string;

@@ -1,7 +1,7 @@
 // One prune run, shared by `layerwise prune` and the action's `mode: prune`: inventory → plan → (delete) →
 // a report that lists what goes and the bytes it frees.
-import { formatBytes } from '../budget/units.js';
-import { InputError } from '../config/errors.js';
+import { formatBytes } from '../core/units.js';
+import { InputError } from '../core/errors.js';
 import type { RegistryClient } from '../registry/client.js';
 import { parseImageRef } from '../registry/ref.js';
 import { executePrune, type PruneOutcome } from './execute.js';

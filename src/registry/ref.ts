@@ -1,7 +1,7 @@
 // Image references with Docker's normalisation (distribution/reference): `busybox` → docker.io/library/busybox,
 // `index.docker.io/x` → docker.io/x. A first path component is a registry host only when it contains `.` or
 // `:`, is `localhost`, or has an upper-case letter — exactly as `docker pull` decides.
-import { InputError } from '../config/errors.js';
+import { InputError } from '../core/errors.js';
 
 export interface ImageRef {
   /** Registry host as written (docker.io for Docker Hub), with port when given. */

@@ -1,5 +1,6 @@
 // Ref → the single-platform manifest and its image config, through an index when there is one. Shapes are
 // validated: a registry's JSON is untrusted.
+import { hostPlatformName } from '../core/platform.js';
 import type { RegistryClient } from './client.js';
 import { RegistryError } from './errors.js';
 import { isIndexMediaType, type Descriptor, type ImageManifest } from './media-types.js';
@@ -27,13 +28,6 @@ export interface ResolvedImage {
   config: ImageConfig;
 }
 
-const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
-
-/** `linux/amd64` for this machine, the platform `docker pull` would pick. */
-export function hostPlatform(): string {
-  return `linux/${ARCH[process.arch] ?? process.arch}`;
-}
-
 function isDescriptor(d: unknown): d is Descriptor {
   const x = d as Descriptor;
   return !!x && typeof x.digest === 'string' && typeof x.mediaType === 'string' && Number.isSafeInteger(x.size) && x.size >= 0;
@@ -50,7 +44,7 @@ export function pickPlatform(manifests: Descriptor[], platform: string): Descrip
   return (variant ? candidates.find((m) => m.platform?.variant === variant) : undefined) ?? candidates[0];
 }
 
-export async function resolveImage(client: RegistryClient, ref: string | ImageRef, platform = hostPlatform()): Promise<ResolvedImage> {
+export async function resolveImage(client: RegistryClient, ref: string | ImageRef, platform = hostPlatformName()): Promise<ResolvedImage> {
   const r = typeof ref === 'string' ? parseImageRef(ref) : ref;
   let fetched = await client.getManifest(r);
   let indexDigest: string | undefined;

@@ -1,12 +1,12 @@
 // Report assembly: the one object both renderers and the JSON artifact come from. Pure.
-import type { Baseline } from '../baseline/types.js';
-import type { BuildRecord } from '../build/types.js';
+import type { Baseline } from '../compare/types.js';
+import type { BuildRecord } from '../buildx/types.js';
 import { evaluateBudget } from '../budget/evaluate.js';
 import type { Verdict } from '../budget/types.js';
 import { compareImages } from '../compare/compare.js';
 import type { LayerDiff } from '../compare/types.js';
 import type { BudgetRule } from '../config/types.js';
-import type { RunContext } from '../github/types.js';
+import type { RunContext } from '../core/run-context.js';
 import type { ImageAnalysis } from '../image/types.js';
 import { REPORT_SCHEMA_VERSION, type BaselineSummary, type Report, type ReportContext } from './types.js';
 

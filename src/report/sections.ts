@@ -1,9 +1,9 @@
 // The parts of the markdown report, each a self-contained block (so the fitter can drop whole blocks).
 // Numbers are labelled compressed/uncompressed; names from the image go through esc/code.
-import type { BuildRecord } from '../build/types.js';
+import type { BuildRecord } from '../buildx/types.js';
 import { describeRule } from '../budget/evaluate.js';
 import type { RuleResult, Verdict } from '../budget/types.js';
-import { formatBytes, formatDelta, formatPercent, formatPercentDelta } from '../budget/units.js';
+import { formatBytes, formatDelta, formatPercent, formatPercentDelta } from '../core/units.js';
 import type { LayerDelta, LayerDiff } from '../compare/types.js';
 import type { ImageAnalysis, LayerAnalysis } from '../image/types.js';
 import { code, esc, mermaidLabel, truncate } from './escape.js';

@@ -1,5 +1,5 @@
 // The comparison and verdict for a terminal (the CLI's `run` and `analyze --baseline`). Pure.
-import { formatBytes, formatDelta, formatPercentDelta } from '../budget/units.js';
+import { formatBytes, formatDelta, formatPercentDelta } from '../core/units.js';
 import type { Report } from './types.js';
 
 export function renderComparison(report: Report): string {

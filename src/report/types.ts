@@ -1,5 +1,5 @@
-import type { Baseline } from '../baseline/types.js';
-import type { BuildRecord } from '../build/types.js';
+import type { Baseline } from '../compare/types.js';
+import type { BuildRecord } from '../buildx/types.js';
 import type { LayerDiff } from '../compare/types.js';
 import type { Verdict } from '../budget/types.js';
 import type { ImageAnalysis } from '../image/types.js';

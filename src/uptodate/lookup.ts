@@ -1,5 +1,5 @@
 // Finding a previous result for the same content key: the final cache image carries the key as a label.
-import { CONTENT_KEY_LABEL } from '../build/plan.js';
+import { CONTENT_KEY_LABEL } from '../core/labels.js';
 import type { RegistryClient } from '../registry/client.js';
 import { resolveImage, type ResolvedImage } from '../registry/resolve.js';
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../../../src/config/errors.js';
+import { InputError } from '../../../src/core/errors.js';
 import { buildStageGraph, type StageGraphOptions } from '../../../src/dockerfile/graph.js';
 import { frontendRules } from '../../../src/dockerfile/rules.js';
 import type { StageGraph } from '../../../src/dockerfile/types.js';

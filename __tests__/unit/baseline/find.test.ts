@@ -1,5 +1,6 @@
 import { findBaseline } from '../../../src/baseline/find.js';
-import type { Baseline, BaselineKey, BaselineStore } from '../../../src/baseline/types.js';
+import type { Baseline } from '../../../src/compare/types.js';
+import type { BaselineKey, BaselineStore } from '../../../src/baseline/types.js';
 import { image, BASE } from '../compare/fixtures.js';
 
 const key: BaselineKey = { imageKey: 'app', branch: 'main' };

@@ -1,5 +1,5 @@
 import { readBudgetRules } from '../../../src/config/budget.js';
-import { InputError } from '../../../src/config/errors.js';
+import { InputError } from '../../../src/core/errors.js';
 
 const file = (text: string) => ({ path: '.github/layerwise.yml', text });
 const rules = (inputs: Record<string, string>, text?: string, imageKey = 'app') =>

@@ -1,5 +1,5 @@
 import { decideCachePolicy } from '../../../src/cache/policy.js';
-import type { RunContext } from '../../../src/github/types.js';
+import type { RunContext } from '../../../src/core/run-context.js';
 
 const cache = { fallbackScopes: [], writePrScope: false };
 const base: RunContext = { event: 'push', repository: 'acme/app', sha: 'abc', branch: 'feature/x', defaultBranch: 'main', fork: false, actor: 'alice', readOnly: false, canComment: true, untrustedHead: false };

@@ -1,5 +1,5 @@
 import { branchScope, cacheRef, cacheTag, defaultCacheRepo, normaliseCacheRepo, sanitizeTagPart } from '../../../src/cache/refs.js';
-import { InputError } from '../../../src/config/errors.js';
+import { InputError } from '../../../src/core/errors.js';
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 

@@ -1,5 +1,5 @@
 import { readActionConfig, defaultCacheRepo, splitList, splitLines } from '../../../src/config/inputs.js';
-import { InputError } from '../../../src/config/errors.js';
+import { InputError } from '../../../src/core/errors.js';
 
 function getter(inputs: Record<string, string>) {
   return (name: string) => inputs[name] ?? '';

@@ -1,5 +1,5 @@
 // Every way a Dockerfile or option is refused: one line, the file and line, what was expected.
-import { InputError } from '../../../src/config/errors.js';
+import { InputError } from '../../../src/core/errors.js';
 import { buildStageGraph, type StageGraphOptions } from '../../../src/dockerfile/graph.js';
 
 const cases: [string, string[], Omit<StageGraphOptions, 'file'>, string][] = [

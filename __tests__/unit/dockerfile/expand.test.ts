@@ -1,6 +1,6 @@
 // Word expansion as BuildKit's shell lexer does it for FROM lines and global ARG defaults.
 import { ExpandError, expandWord } from '../../../src/dockerfile/expand.js';
-import { formatPlatform, parsePlatform, platformArgs } from '../../../src/dockerfile/platform.js';
+import { formatPlatform, parsePlatform, platformArgs } from '../../../src/core/platform.js';
 import { invalidReference } from '../../../src/dockerfile/reference.js';
 import { frontendRules } from '../../../src/dockerfile/rules.js';
 

@@ -1,7 +1,8 @@
-import type { Baseline, BaselineKey } from '../../../src/baseline/types.js';
-import type { BuildRecord } from '../../../src/build/types.js';
+import type { Baseline } from '../../../src/compare/types.js';
+import type { BaselineKey } from '../../../src/baseline/types.js';
+import type { BuildRecord } from '../../../src/buildx/types.js';
 import type { Config } from '../../../src/config/types.js';
-import type { RunContext } from '../../../src/github/types.js';
+import type { RunContext } from '../../../src/core/run-context.js';
 import type { ImageAnalysis } from '../../../src/image/types.js';
 import { pushedByThisRun, pushedTwin } from '../../../src/pipeline/adapters.js';
 import { buildStageGraph } from '../../../src/dockerfile/graph.js';

@@ -1,5 +1,5 @@
 import { cacheTag } from '../../../src/cache/refs.js';
-import { InputError } from '../../../src/config/errors.js';
+import { InputError } from '../../../src/core/errors.js';
 import { parseCacheTag, parseRetention, planPrune, type CacheManifestInfo } from '../../../src/prune/plan.js';
 
 const D = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;

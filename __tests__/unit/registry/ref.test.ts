@@ -1,4 +1,4 @@
-import { InputError } from '../../../src/config/errors.js';
+import { InputError } from '../../../src/core/errors.js';
 import { apiHost, formatImageRef, isLoopbackHost, manifestReference, parseImageRef } from '../../../src/registry/ref.js';
 
 const D = `sha256:${'a'.repeat(64)}`;

@@ -1,6 +1,6 @@
 // A realistic report: a PR adds a junk-carrying apt layer and grows the app layer; one hostile file name.
-import type { Baseline } from '../../../src/baseline/types.js';
-import type { BuildRecord } from '../../../src/build/types.js';
+import type { Baseline } from '../../../src/compare/types.js';
+import type { BuildRecord } from '../../../src/buildx/types.js';
 import type { BudgetRule } from '../../../src/config/types.js';
 import { buildReport } from '../../../src/report/build.js';
 import type { Report } from '../../../src/report/types.js';

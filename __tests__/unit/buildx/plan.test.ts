@@ -1,0 +1,154 @@
+import { buildxArgv } from '../../../src/buildx/argv.js';
+import { planBuilds, type PlanInput } from '../../../src/buildx/plan.js';
+import type { CachePolicy } from '../../../src/cache/policy.js';
+import type { BuildConfig } from '../../../src/config/types.js';
+import type { Stage, StageGraph } from '../../../src/dockerfile/types.js';
+
+function stage(name: string, index: number, dependsOn: string[], named = true): Stage {
+  return { name, named, index, line: index * 4 + 1, base: { kind: 'scratch' }, dependsOn, uses: [], instructions: [] };
+}
+const graph: StageGraph = {
+  file: 'Dockerfile',
+  stages: [stage('deps', 0, []), stage('build', 1, ['deps']), stage('2', 2, ['build'], false)],
+  target: '2',
+  needed: ['deps', 'build', '2'],
+  skipped: [],
+  warnings: [],
+  platform: 'linux/amd64',
+};
+const build: BuildConfig = {
+  dockerfile: 'docker/Dockerfile',
+  context: '.',
+  buildArgs: { VERSION: '1.2' },
+  secrets: ['id=npm,env=NPM_TOKEN'],
+  platforms: [],
+  noCache: false,
+  builder: 'remote-bk',
+  tags: ['localhost:5000/app:pr'],
+  push: false,
+  load: true,
+};
+const writing: CachePolicy = { ownScope: 'br-feat', readScopes: ['br-feat', 'br-main'], writeScope: 'br-feat', reason: 'branch' };
+const input = (over: Partial<PlanInput> = {}): PlanInput => ({
+  graph,
+  build,
+  cacheRepo: 'localhost:5000/app-buildcache',
+  mode: 'inline',
+  policy: writing,
+  driver: 'docker',
+  readOnly: false,
+  labels: { team: 'core' },
+  contentKey: 'ck123',
+  ...over,
+});
+
+describe('build plan', () => {
+  test('inline, writing: each named stage, the final stage cache image, then the image', () => {
+    const plan = planBuilds(input());
+    expect(plan.builds.map((b) => [b.kind, b.stage, b.target, b.writesCacheRef, b.output.type])).toEqual([
+      ['stage', 'deps', 'deps', 'localhost:5000/app-buildcache:deps--br-feat', 'cache-image'],
+      ['stage', 'build', 'build', 'localhost:5000/app-buildcache:build--br-feat', 'cache-image'],
+      ['stage', '2', undefined, 'localhost:5000/app-buildcache:stage-2--br-feat', 'cache-image'],
+      ['image', '2', undefined, undefined, 'load'],
+    ]);
+    // Scope-major; inline mode also reads each scope's last complete export (`--full`).
+    expect(plan.builds[1].candidateSources).toEqual([
+      'localhost:5000/app-buildcache:build--br-feat',
+      'localhost:5000/app-buildcache:deps--br-feat',
+      'localhost:5000/app-buildcache:build--br-feat--full',
+      'localhost:5000/app-buildcache:deps--br-feat--full',
+      'localhost:5000/app-buildcache:build--br-main',
+      'localhost:5000/app-buildcache:deps--br-main',
+      'localhost:5000/app-buildcache:build--br-main--full',
+      'localhost:5000/app-buildcache:deps--br-main--full',
+    ]);
+    expect(plan.builds.map((b) => b.completeCopyRef)).toEqual([
+      'localhost:5000/app-buildcache:deps--br-feat--full',
+      'localhost:5000/app-buildcache:build--br-feat--full',
+      'localhost:5000/app-buildcache:stage-2--br-feat--full',
+      undefined,
+    ]);
+    // Stage images are marked for cleanup; the final cache image also carries the content key.
+    expect(plan.builds[0].labels).toEqual({ 'dev.layerwise.intermediate': 'true' });
+    expect(plan.builds[2].labels).toEqual({ 'dev.layerwise.intermediate': 'true', 'dev.layerwise.content-key': 'ck123' });
+    expect(plan.builds[3].labels).toEqual({ team: 'core', 'dev.layerwise.content-key': 'ck123' });
+    expect(plan.builds[3].candidateSources).toEqual([]);
+  });
+
+  test('registry mode: every stage (the target too) exports a max cache, then the image is built', () => {
+    const plan = planBuilds(input({ mode: 'registry' }));
+    expect(plan.builds.every((b) => !b.completeCopyRef && !b.candidateSources.some((r) => r.endsWith('--full')))).toBe(true);
+    expect(plan.builds.map((b) => [b.kind, b.stage, b.registryCacheTo, b.output.type])).toEqual([
+      ['stage', 'deps', 'localhost:5000/app-buildcache:deps--br-feat', 'cacheonly'],
+      ['stage', 'build', 'localhost:5000/app-buildcache:build--br-feat', 'cacheonly'],
+      ['stage', '2', 'localhost:5000/app-buildcache:stage-2--br-feat', 'cacheonly'],
+      ['image', '2', undefined, 'load'],
+    ]);
+    const opts = { build, progress: 'rawjson' as const, metadataFile: '/t/m.json', cacheFrom: ['r:deps--br-main@sha256:1'], driver: 'docker' };
+    // First step: build only; the export follows only if the stage changed (runner.ts).
+    expect(buildxArgv(plan.builds[0], opts).join(' ')).not.toMatch(/--cache-to/);
+    const argv = buildxArgv(plan.builds[0], { ...opts, exportCache: true });
+    expect(argv).toEqual([
+      'buildx', 'build', '--builder', 'remote-bk', '--file', 'docker/Dockerfile', '--progress=rawjson', '--metadata-file', '/t/m.json',
+      '--target', 'deps', '--build-arg', 'VERSION=1.2', '--secret', 'id=npm,env=NPM_TOKEN',
+      '--cache-from', 'type=registry,ref=r:deps--br-main@sha256:1',
+      '--cache-to', 'type=registry,ref=localhost:5000/app-buildcache:deps--br-feat,mode=max,ignore-error=true',
+      '--provenance=false', '--output', 'type=cacheonly', '.',
+    ]);
+  });
+
+  test('nothing written (read-only, PR without pr scope): one build with every stage cache as source, no push', () => {
+    const readOnly = planBuilds(input({ policy: { readScopes: ['br-main'], reason: 'read-only' }, readOnly: true, build: { ...build, push: true } }));
+    expect(readOnly.builds).toHaveLength(1);
+    const only = readOnly.builds[0];
+    expect(only.candidateSources).toEqual([
+      'localhost:5000/app-buildcache:stage-2--br-main',
+      'localhost:5000/app-buildcache:build--br-main',
+      'localhost:5000/app-buildcache:deps--br-main',
+      'localhost:5000/app-buildcache:stage-2--br-main--full',
+      'localhost:5000/app-buildcache:build--br-main--full',
+      'localhost:5000/app-buildcache:deps--br-main--full',
+    ]);
+    expect(only.output).toEqual({ type: 'load', tags: ['localhost:5000/app:pr'] });
+    expect(readOnly.warnings.join()).toMatch(/push skipped: read-only/);
+    const argv = buildxArgv(only, { build, progress: 'plain', metadataFile: 'm', cacheFrom: [], driver: 'docker' });
+    expect(argv).not.toContain('--push');
+    expect(argv.join(' ')).not.toMatch(/--cache-to/);
+  });
+
+  test('inline stage cache images: kept local first (pushed only when the stage changed), or pushed at once', () => {
+    const deps = planBuilds(input()).builds[0];
+    const opts = { build, progress: 'rawjson' as const, metadataFile: 'm', cacheFrom: [] };
+    const tail = (a: string[]) => a.slice(a.indexOf('--provenance=false') + 1, -1);
+    expect(tail(buildxArgv(deps, { ...opts, driver: 'docker' }))).toEqual(['--tag', 'localhost:5000/app-buildcache:deps--br-feat', '--cache-to', 'type=inline', '--load']);
+    expect(tail(buildxArgv(deps, { ...opts, driver: 'remote' }))).toEqual(['--output', 'type=cacheonly']);
+    expect(tail(buildxArgv(deps, { ...opts, driver: 'remote', exportCache: true }))).toEqual(['--tag', 'localhost:5000/app-buildcache:deps--br-feat', '--cache-to', 'type=inline', '--push']);
+    expect(buildxArgv(deps, { ...opts, driver: 'docker' })).toContain('dev.layerwise.intermediate=true');
+  });
+
+  test('unnamed intermediate stages are reported, not built alone', () => {
+    const g: StageGraph = { ...graph, stages: [stage('0', 0, [], false), stage('app', 1, ['0'])], target: 'app', needed: ['0', 'app'] };
+    const plan = planBuilds(input({ graph: g }));
+    expect(plan.builds.map((b) => b.stage)).toEqual(['app', 'app']);
+    expect(plan.warnings[0]).toMatch(/stage 0 \(line 1\) has no name/);
+  });
+
+  test('no-cache runs each stage fresh exactly once (no-cache-filter on its own build)', () => {
+    const plan = planBuilds(input({ build: { ...build, noCache: true } }));
+    expect(plan.builds.map((b) => b.noCache)).toEqual([{ filter: 'deps' }, { filter: 'build' }, 'all', 'none']);
+    expect(plan.builds.every((b) => b.candidateSources.length === 0)).toBe(true);
+  });
+
+  test('push: the docker driver pushes and loads in one build; other drivers need a second, cached build', () => {
+    const pushing = { ...build, push: true };
+    expect(planBuilds(input({ build: pushing })).builds.at(-1)?.output).toEqual({ type: 'push', tags: build.tags });
+    const remote = planBuilds(input({ build: pushing, driver: 'remote' })).builds.slice(-2);
+    expect(remote.map((b) => b.output.type)).toEqual(['push', 'load']);
+  });
+
+  test('caching off: one plain build', () => {
+    const plan = planBuilds(input({ cacheRepo: undefined }));
+    expect(plan.builds).toHaveLength(1);
+    expect(plan.builds[0].candidateSources).toEqual([]);
+  });
+});

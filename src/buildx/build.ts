@@ -1,0 +1,175 @@
+// The build step of the pipeline: probe the builder, decide the cache policy, check which cache refs exist,
+// run every planned `docker buildx build`, and fold what they did into one BuildRecord.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { decideCachePolicy, type CachePolicy } from '../cache/policy.js';
+import { normaliseCacheRepo } from '../cache/refs.js';
+import type { Config } from '../config/types.js';
+import type { StageGraph } from '../dockerfile/types.js';
+import type { RunContext } from '../core/run-context.js';
+import { measureContext } from '../context/index.js';
+import { RegistryClient } from '../registry/index.js';
+import { execWithActions, type Exec } from './exec.js';
+import { planBuilds, type ResolvedMode } from './plan.js';
+import { probeBuilder, type BuilderInfo } from './probe.js';
+import { assembleRecord } from './record.js';
+import { failureMessage, runStageOrImageBuild, type RunOutcome } from './runner.js';
+import { copyManifest, pickSources, resolveCacheSources, type CacheRefChecker } from './sources.js';
+import { stepKey } from './steps.js';
+import type { BuildRecord } from './types.js';
+
+export interface BuildWithStageCachesOptions {
+  config: Config;
+  graph: StageGraph;
+  ctx: RunContext;
+  /** Extra labels for the final image. */
+  labels?: Record<string, string>;
+  /** Carried by the final image and the final stage's cache image as `dev.layerwise.content-key`. */
+  contentKey?: string;
+  /** Defaults to @actions/exec. */
+  exec?: Exec;
+  /** Defaults to a RegistryClient using the Docker config found through `env`. */
+  registry?: CacheRefChecker;
+  /** Environment for docker (DOCKER_HOST, DOCKER_CONFIG, …); defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** The readable build log, line by line. */
+  log?: (line: string) => void;
+  /** Non-fatal problems as they happen (they are also in record.warnings). */
+  warn?: (message: string) => void;
+  /** Warn when the build context (after .dockerignore) is larger than this; default 100 MB. */
+  contextWarnBytes?: number;
+}
+
+export const DEFAULT_CONTEXT_WARN_BYTES = 100_000_000;
+
+type ContextReport = NonNullable<BuildRecord['context']>;
+
+/** What the build sends as context, with a warning over the threshold naming the largest paths. */
+async function contextReport(config: Config, threshold: number, warn: (m: string) => void): Promise<ContextReport | undefined> {
+  try {
+    const m = await measureContext(config.build.context, { dockerfile: resolve(config.build.dockerfile), top: 5 });
+    const report: ContextReport = { bytes: m.bytes, files: m.files, largest: m.largest };
+    if (m.bytes > threshold) {
+      const top = m.largest.slice(0, 3).map((l) => `${l.path} (${(l.bytes / 1e6).toFixed(1)} MB)`).join(', ');
+      report.warning =
+        `build context ${config.build.context} is ${(m.bytes / 1e6).toFixed(1)} MB in ${m.files} files (over ${(threshold / 1e6).toFixed(0)} MB); ` +
+        `largest: ${top}; exclude what the build does not need in .dockerignore`;
+      warn(report.warning);
+    }
+    return report;
+  } catch (err) {
+    warn(`could not measure the build context ${config.build.context}: ${(err as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+}
+
+/** A build step failed (not a cache problem). Carries what was recorded up to the failure. */
+export class BuildFailedError extends Error {
+  constructor(
+    message: string,
+    readonly record: BuildRecord,
+  ) {
+    super(message);
+    this.name = 'BuildFailedError';
+  }
+}
+
+function resolveMode(config: Config, builder: BuilderInfo, warnings: string[]): ResolvedMode {
+  const wanted = config.cache.mode;
+  if (wanted === 'inline') return 'inline';
+  if (builder.registryCacheExport) return 'registry';
+  if (wanted === 'registry') {
+    warnings.push(
+      `cache mode registry: the ${builder.driver} driver on the classic image store cannot export a registry cache; using inline caches (turn on the containerd image store or use a docker-container/remote builder)`,
+    );
+  }
+  return 'inline';
+}
+
+export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): Promise<BuildRecord & { policy: CachePolicy; builder: BuilderInfo }> {
+  const { config, graph, ctx } = opts;
+  const exec = opts.exec ?? execWithActions;
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? (() => undefined);
+  const warnings: string[] = [...graph.warnings];
+  const warn = (m: string) => {
+    warnings.push(m);
+    opts.warn?.(m);
+  };
+
+  const builder = await probeBuilder(exec, { builder: config.build.builder, env });
+  const modeWarnings: string[] = [];
+  const mode = resolveMode(config, builder, modeWarnings);
+  modeWarnings.forEach(warn);
+  const cacheRepo = config.cache.repo ? normaliseCacheRepo(config.cache.repo, 'cache repository') : undefined;
+  const policy = decideCachePolicy(ctx, config.cache);
+  log(`layerwise: ${builder.driver} driver, buildx ${builder.buildxVersion}, ${mode} cache${cacheRepo ? ` in ${cacheRepo}` : ' (off: no cache repository)'}; ${policy.reason}`);
+
+  const plan = planBuilds({
+    graph,
+    build: config.build,
+    cacheRepo,
+    mode,
+    policy,
+    driver: builder.driver,
+    readOnly: ctx.readOnly,
+    labels: opts.labels ?? {},
+    contentKey: opts.contentKey,
+  });
+  plan.warnings.forEach(warn);
+
+  const registry = opts.registry ?? new RegistryClient({ env, timeoutMs: 10_000, warn });
+  const resolved = await resolveCacheSources(plan.builds.flatMap((b) => b.candidateSources), registry);
+  resolved.warnings.forEach(warn);
+
+  const context = await contextReport(config, opts.contextWarnBytes ?? DEFAULT_CONTEXT_WARN_BYTES, warn);
+  const tmpDir = await mkdtemp(join(tmpdir(), 'layerwise-build-'));
+  const outcomes: RunOutcome[] = [];
+  const executedInRun = new Set<string>();
+  const copyComplete = async (from: string, to: string) => {
+    try {
+      await copyManifest(registry, from, to);
+      log(`layerwise: ${from} ran every step itself; kept as ${to}`);
+    } catch (err) {
+      warn(`could not copy ${from} to ${to}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  };
+  try {
+    for (const [index, planned] of plan.builds.entries()) {
+      const cacheFrom = pickSources(planned.candidateSources, resolved.pinned, config.cache.maxSources);
+      log(
+        `layerwise: ${planned.kind === 'stage' ? `stage ${planned.stage}` : `image ${planned.target ?? '(last stage)'}`}` +
+          `${planned.writesCacheRef ? ` → cache ${planned.writesCacheRef}` : ''}; ${cacheFrom.length} cache source(s)`,
+      );
+      const outcome = await runStageOrImageBuild(planned, {
+        exec, env, build: config.build, progress: builder.progress, cacheFrom, tmpDir, log, index, driver: builder.driver,
+        writtenRefExists: Boolean(planned.writesCacheRef && resolved.pinned.has(planned.writesCacheRef)),
+        executedInRun, copyComplete,
+      });
+      outcomes.push(outcome);
+      for (const s of outcome.summary.steps) if (s.executed) executedInRun.add(stepKey(s));
+      const failure = failureMessage(outcome);
+      if (failure) {
+        const record = finish(outcomes);
+        const failed = record.stages.flatMap((st) => st.stepDetails).find((d) => d.error && d.line !== undefined);
+        throw new BuildFailedError(failed ? failure.replace(' failed at ', ` failed at ${graph.file}:${failed.line} `) : failure, record);
+      }
+      // The record words these itself; here they only go to the live log.
+      for (const e of outcome.summary.exportErrors) opts.warn?.(`${planned.writesCacheRef ? `cache push of ${planned.writesCacheRef}` : e.vertex} failed: ${e.error}`);
+    }
+  } finally {
+    await rm(tmpDir, { recursive: true, force: true });
+  }
+  return { ...finish(outcomes), policy, builder };
+
+  function finish(results: RunOutcome[]): BuildRecord {
+    const record = assembleRecord({ graph, mode, results, resolvedSources: resolved.statuses, warnings });
+    record.cachePolicy = { readScopes: policy.readScopes, ...(policy.writeScope ? { writeScope: policy.writeScope } : {}), reason: policy.reason };
+    if (cacheRepo) record.cacheRepo = cacheRepo;
+    if (context) record.context = context;
+    // On the containerd store the daemon names an image by its manifest digest, not its config digest.
+    if (builder.containerdStore && record.digest) record.imageId = record.digest;
+    return record;
+  }
+}

@@ -1,0 +1,166 @@
+// The build plan: which `docker buildx build` runs, in which order, with which cache refs. Pure.
+// Writing runs build every needed named stage and the target (`--target S`) and export their caches, then
+// the final image from the builder's warm cache.
+// Runs that write nothing need no stage builds: one build of the target with every stage's cache as source.
+import { CONTENT_KEY_LABEL, INTERMEDIATE_LABEL } from '../core/labels.js';
+import type { CachePolicy } from '../cache/policy.js';
+import { cacheRef } from '../cache/refs.js';
+import { candidateCacheRefs, cacheStageName } from '../cache/sources.js';
+import type { BuildConfig } from '../config/types.js';
+import type { Stage, StageGraph } from '../dockerfile/types.js';
+
+
+export type ResolvedMode = 'inline' | 'registry';
+
+export type BuildOutput =
+  | { type: 'cache-image'; ref: string } // inline: the stage image carries its cache; pushed
+  | { type: 'cacheonly' }
+  | { type: 'load'; tags: string[] }
+  | { type: 'push'; tags: string[] } // docker driver: also lands in the daemon
+  | { type: 'push-and-load'; tags: string[] };
+
+export interface PlannedBuild {
+  kind: 'stage' | 'image';
+  /** Graph stage name. */
+  stage: string;
+  /** `--target`; undefined for an unnamed last stage (it cannot be named on the command line). */
+  target?: string;
+  /** Refs to try as `--cache-from` before existence checks. */
+  candidateSources: string[];
+  /** Registry mode: `--cache-to type=registry,ref=…`. Inline mode writes through the cache image output. */
+  registryCacheTo?: string;
+  /** The cache ref this build writes, either way. */
+  writesCacheRef?: string;
+  /**
+   * Inline mode: a copy of the ref made when this build ran every step itself. Re-exporting an inline
+   * cache from a partly cached build drops the records of the steps that came from imported cache before the
+   * first re-run step (measured on the bed: those re-ran every other build; moby/buildkit#2274). Reading
+   * the last complete export as well keeps them.
+   */
+  completeCopyRef?: string;
+  output: BuildOutput;
+  labels: Record<string, string>;
+  noCache: 'all' | { filter: string } | 'none';
+  provenance?: false;
+}
+
+export interface PlanInput {
+  graph: StageGraph;
+  build: BuildConfig;
+  /** Undefined: caching is off. */
+  cacheRepo?: string;
+  mode: ResolvedMode;
+  policy: CachePolicy;
+  /** Buildx driver of the builder (`docker`, `docker-container`, `remote`, `kubernetes`). */
+  driver: string;
+  /** No image push either (fork PR, dependabot, pull_request_target). */
+  readOnly: boolean;
+  labels: Record<string, string>;
+  contentKey?: string;
+}
+
+export interface BuildPlan {
+  builds: PlannedBuild[];
+  warnings: string[];
+}
+
+export function planBuilds(input: PlanInput): BuildPlan {
+  const { graph, build, cacheRepo, mode, policy } = input;
+  const warnings: string[] = [];
+  const byName = new Map(graph.stages.map((s) => [s.name, s]));
+  const targetStage = byName.get(graph.target);
+  if (!targetStage) throw new Error(`stage graph has no target stage '${graph.target}'`);
+  const targetArg = targetStage.named ? targetStage.name : undefined;
+  const hasCache = (s: Stage) => s.named || s === targetStage;
+  const sourcesFor = (name: string) =>
+    cacheRepo && !build.noCache ? candidateCacheRefs(graph, name, cacheRepo, policy.readScopes, hasCache, mode === 'inline') : [];
+
+  const finalLabels = { ...input.labels, ...(input.contentKey ? { [CONTENT_KEY_LABEL]: input.contentKey } : {}) };
+  const builds: PlannedBuild[] = [];
+  const writeScope = cacheRepo ? policy.writeScope : undefined;
+
+  if (writeScope && cacheRepo) {
+    for (const name of graph.needed) {
+      const stage = byName.get(name);
+      if (!stage || stage === targetStage) continue;
+      if (!stage.named) {
+        warnings.push(
+          `stage ${stage.index} (line ${stage.line}) has no name: it cannot be built alone, so its steps are cached only inside the stages that use it; add 'AS <name>'`,
+        );
+        continue;
+      }
+      builds.push(stageBuild(stage, sourcesFor(name), cacheRef(cacheRepo, cacheStageName(stage), writeScope), mode, build, cacheRef(cacheRepo, cacheStageName(stage), writeScope, 'full')));
+    }
+    // The target gets a stage build of its own too: its cache is exported only when it changed (see runner).
+    const finalRef = cacheRef(cacheRepo, cacheStageName(targetStage), writeScope);
+    const stageOfTarget = stageBuild(targetStage, sourcesFor(targetStage.name), finalRef, mode, build, cacheRef(cacheRepo, cacheStageName(targetStage), writeScope, 'full'));
+    if (mode === 'inline' && input.contentKey) stageOfTarget.labels = { ...stageOfTarget.labels, [CONTENT_KEY_LABEL]: input.contentKey };
+    builds.push(stageOfTarget);
+    // The builder holds every layer now; the image build needs no cache import and re-runs nothing.
+    builds.push(imageBuild(targetArg, targetStage.name, [], finalLabels, input, warnings, 'none'));
+  } else {
+    builds.push(imageBuild(targetArg, targetStage.name, sourcesFor(targetStage.name), finalLabels, input, warnings, build.noCache ? 'all' : 'none'));
+  }
+  return { builds: splitPushAndLoad(builds, input.driver), warnings };
+}
+
+function noCacheFor(stage: Stage, build: BuildConfig): PlannedBuild['noCache'] {
+  if (!build.noCache) return 'none';
+  // Earlier stage builds already ran their stages fresh; only this stage must skip the cache.
+  return stage.named ? { filter: stage.name } : 'all';
+}
+
+function stageBuild(stage: Stage, sources: string[], ref: string, mode: ResolvedMode, build: BuildConfig, completeRef: string): PlannedBuild {
+  return {
+    kind: 'stage',
+    stage: stage.name,
+    target: stage.named ? stage.name : undefined,
+    candidateSources: sources,
+    writesCacheRef: ref,
+    ...(mode === 'inline' ? { completeCopyRef: completeRef } : {}),
+    ...(mode === 'registry' ? { registryCacheTo: ref } : {}),
+    output: mode === 'inline' ? { type: 'cache-image', ref } : { type: 'cacheonly' },
+    labels: mode === 'inline' ? { [INTERMEDIATE_LABEL]: 'true' } : {},
+    noCache: noCacheFor(stage, build),
+    provenance: false,
+  };
+}
+
+function imageBuild(
+  target: string | undefined,
+  stage: string,
+  sources: string[],
+  labels: Record<string, string>,
+  input: PlanInput,
+  warnings: string[],
+  noCache: PlannedBuild['noCache'],
+): PlannedBuild {
+  const { build, readOnly } = input;
+  let push = build.push;
+  if (push && readOnly) {
+    warnings.push('push skipped: read-only context (fork pull request, dependabot or pull_request_target)');
+    push = false;
+  }
+  if (push && build.tags.length === 0) {
+    warnings.push('push skipped: no image tags given');
+    push = false;
+  }
+  const output: BuildOutput =
+    push && build.load ? { type: 'push-and-load', tags: build.tags }
+    : push ? { type: 'push', tags: build.tags }
+    : build.load ? { type: 'load', tags: build.tags }
+    : { type: 'cacheonly' };
+  return { kind: 'image', stage, target, candidateSources: sources, output, labels, noCache };
+}
+
+/** The docker driver pushes from the daemon, so a push also loads; other drivers need a second (cached) build. */
+function splitPushAndLoad(builds: PlannedBuild[], driver: string): PlannedBuild[] {
+  return builds.flatMap((b) => {
+    if (b.output.type !== 'push-and-load') return [b];
+    if (driver === 'docker') return [{ ...b, output: { type: 'push', tags: b.output.tags } }];
+    return [
+      { ...b, output: { type: 'push', tags: b.output.tags } },
+      { ...b, candidateSources: [], registryCacheTo: undefined, writesCacheRef: undefined, noCache: 'none', output: { type: 'load', tags: b.output.tags } },
+    ];
+  });
+}
