@@ -6,12 +6,12 @@ import { buildMode } from './action/build-mode.js';
 import type { ModeOutcome } from './action/outcome.js';
 import { pruneMode } from './action/prune-mode.js';
 import { reportMode } from './action/report-mode.js';
-import { readActionConfigWithBudget } from './config/inputs.js';
+import { readActionConfig } from './config/action.js';
 import { loadRunContext } from './run-context/runner-files.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
-    const config = readActionConfigWithBudget({ get: (name) => core.getInput(name), env, readText: readOptionalText });
+    const config = readActionConfig({ get: (name) => core.getInput(name), env, readText: readOptionalText });
     if (config.githubToken) core.setSecret(config.githubToken);
     const ctx = loadRunContext(env);
     let outcome: ModeOutcome;

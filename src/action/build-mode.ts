@@ -21,6 +21,7 @@ export async function buildMode(config: Config, ctx: RunContext, env: NodeJS.Pro
   const cacheStore = env.ACTIONS_RESULTS_URL || env.ACTIONS_CACHE_URL
     ? actionsCacheBaselineStore({ dir: `${env.RUNNER_TEMP ?? '/tmp'}/layerwise-baseline`, runId: `${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` })
     : undefined;
+  const octokit = config.githubToken && ctx.pr ? createOctokit(config.githubToken) : undefined;
   const io = realPipelineIO({
     config,
     env,
@@ -28,19 +29,19 @@ export async function buildMode(config: Config, ctx: RunContext, env: NodeJS.Pro
     warn: (message) => core.warning(message),
     extraBaselineStores: cacheStore ? [cacheStore] : [],
     baselineWriter: cacheStore,
+    publish: async ({ report, markdown }) => {
+      const published = await publish({ report, markdown, ctx, config, octokit });
+      core.info(`layerwise: comment ${published.comment.action}${published.comment.reason ? ` (${published.comment.reason})` : ''}; ${published.annotations} annotation(s)`);
+    },
   });
 
-  let result;
+  let report;
   try {
-    result = await runPipeline(config, ctx, io);
+    ({ report } = await runPipeline(config, ctx, io));
   } catch (err) {
     if (err instanceof BuildFailedError) return { outputs: { verdict: 'fail' }, failure: `build failed: ${err.message}` };
     throw err;
   }
-  const { report, markdown } = result;
-  const octokit = config.githubToken && ctx.pr ? createOctokit(config.githubToken) : undefined;
-  const published = await publish({ report, markdown, ctx, config, octokit });
-  core.info(`layerwise: comment ${published.comment.action}${published.comment.reason ? ` (${published.comment.reason})` : ''}; ${published.annotations} annotation(s)`);
 
   if (config.cleanupIntermediateImages) {
     const cleaned = await removeIntermediateImages();

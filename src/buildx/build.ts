@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { decideCachePolicy, type CachePolicy } from '../cache/policy.js';
-import { normaliseCacheRepo } from '../cache/refs.js';
 import type { Config } from '../config/types.js';
 import type { StageGraph } from '../dockerfile/types.js';
 import type { RunContext } from '../core/run-context.js';
@@ -23,8 +22,6 @@ export interface BuildWithStageCachesOptions {
   config: Config;
   graph: StageGraph;
   ctx: RunContext;
-  /** Extra labels for the final image. */
-  labels?: Record<string, string>;
   /** Carried by the final image and the final stage's cache image as `dev.layerwise.content-key`. */
   contentKey?: string;
   /** Defaults to @actions/exec. */
@@ -102,7 +99,7 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
   const modeWarnings: string[] = [];
   const mode = resolveMode(config, builder, modeWarnings);
   modeWarnings.forEach(warn);
-  const cacheRepo = config.cache.repo ? normaliseCacheRepo(config.cache.repo, 'cache repository') : undefined;
+  const cacheRepo = config.cache.repo;
   const policy = decideCachePolicy(ctx, config.cache);
   log(`layerwise: ${builder.driver} driver, buildx ${builder.buildxVersion}, ${mode} cache${cacheRepo ? ` in ${cacheRepo}` : ' (off: no cache repository)'}; ${policy.reason}`);
 
@@ -114,7 +111,7 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
     policy,
     driver: builder.driver,
     readOnly: ctx.readOnly,
-    labels: opts.labels ?? {},
+    labels: config.build.labels,
     contentKey: opts.contentKey,
   });
   plan.warnings.forEach(warn);

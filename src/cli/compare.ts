@@ -1,8 +1,8 @@
 // The CLI's budget check (`layerwise analyze IMAGE --baseline IMAGE|REPORT.json --max-growth 5% …`): the
 // same report the action builds, from flags instead of inputs. Exit code 1 on a failing verdict.
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { DEFAULT_BUDGET_FILE, readBudgetRules, type BudgetInputs } from '../config/budget.js';
+import { evaluateBudget } from '../budget/evaluate.js';
+import { compareImages } from '../compare/compare.js';
 import { InputError } from '../core/errors.js';
 import type { BudgetRule } from '../config/types.js';
 import type { AnalyzeOptions } from '../image/analyze.js';
@@ -22,15 +22,8 @@ export interface CliCompareOptions {
   baseline?: string;
   imageSource?: (arg: string) => ImageSource;
   analyzeOptions?: AnalyzeOptions;
-  /** `--budget-file`; default .github/layerwise.yml under cwd, read when present. */
-  budgetFile?: string;
-  inputs: BudgetInputs;
+  rules: BudgetRule[];
   topFiles?: number;
-}
-
-/** The CLI's budget: `--budget-file` (or the default file, when present) overridden by the rule flags. */
-export async function cliBudgetRules(opts: Pick<CliCompareOptions, 'cwd' | 'budgetFile' | 'inputs' | 'imageKey'>): Promise<BudgetRule[]> {
-  return readBudgetRules({ inputs: opts.inputs, imageKey: opts.imageKey, file: await budgetFile(opts), inputLabel: (name) => `--${name}` });
 }
 
 /** `--baseline REPORT.json|IMAGE` as a baseline store. An unreadable one is an error: the user asked for it. */
@@ -39,7 +32,6 @@ export function cliBaselineStore(opts: Pick<CliCompareOptions, 'cwd' | 'imageSou
 }
 
 export async function compareForCli(image: ImageAnalysis, opts: CliCompareOptions): Promise<{ report: Report; exitCode: 0 | 1 }> {
-  const rules = await cliBudgetRules(opts);
   let baseline: Baseline | undefined;
   const tried: string[] = [];
   if (opts.baseline) {
@@ -47,14 +39,15 @@ export async function compareForCli(image: ImageAnalysis, opts: CliCompareOption
     baseline = await store.load({ imageKey: opts.imageKey, branch: '' });
     tried.push(`${store.name}: ${baseline ? 'hit' : 'miss'} (${opts.baseline})`);
   }
+  const diff = baseline ? compareImages(baseline.analysis, image, { topFiles: opts.topFiles }) : null;
   const report = buildReport({
     imageKey: opts.imageKey,
     image,
     baseline: baseline ?? null,
     baselineTried: tried,
     baselineMissing: opts.baseline ? undefined : 'none given (--baseline IMAGE or REPORT.json)',
-    rules,
-    topFiles: opts.topFiles,
+    diff,
+    verdict: evaluateBudget(opts.rules, { current: image, diff, baseline: baseline ?? null }),
     warnings: image.warnings ?? [],
   });
   return { report, exitCode: report.verdict.status === 'fail' ? 1 : 0 };
@@ -63,18 +56,6 @@ export async function compareForCli(image: ImageAnalysis, opts: CliCompareOption
 function sourceFor(opts: Pick<CliCompareOptions, 'imageSource'>, arg: string): ImageSource {
   if (!opts.imageSource) throw new InputError(`--baseline: expected a .json report here, got '${arg}'`);
   return opts.imageSource(arg);
-}
-
-async function budgetFile(opts: Pick<CliCompareOptions, 'cwd' | 'budgetFile'>): Promise<{ path: string; text: string } | undefined> {
-  const given = opts.budgetFile;
-  const path = given ?? DEFAULT_BUDGET_FILE;
-  try {
-    return { path, text: await readFile(abs(opts.cwd, path), 'utf8') };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (!given && code === 'ENOENT') return undefined; // the default file is optional
-    throw new InputError(`--budget-file: cannot read ${path} (${code ?? (err as Error).message})`);
-  }
 }
 
 function abs(cwd: string, path: string): string {

@@ -1,87 +1,31 @@
 // `layerwise stages`: print the Dockerfile's stage graph — what the target needs, in build order.
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { flagHelp } from '../config/cli.js';
 import { InputError } from '../core/errors.js';
-import { boolFlag, listFlag, parseFlags, parseKeyValues, stringFlag } from '../config/flags.js';
-import { buildStageGraph, buildableStages } from '../dockerfile/graph.js';
+import { buildableStages } from '../dockerfile/graph.js';
 import type { FrontendRules } from '../dockerfile/rules.js';
 import type { Stage, StageBase, StageGraph } from '../dockerfile/types.js';
+import { cliConfig, cliStageGraph } from './shared.js';
 import type { Command } from './types.js';
 
-const HELP = `usage: layerwise stages [--file F] [--target T] [--build-arg K=V …] [--platform P] [--json]
+const HELP = `usage: layerwise stages [--file F] [--target T] [--build-arg K=V …] [--platform P] [--frontend R] [--json]
 
 Reads the Dockerfile's stages the way BuildKit does and prints the stages the target needs, in build order.
+--json prints {"target","needed","skipped","stages":[{"name","index","line","base","dependsOn"}]}: unnamed stages
+are named by their index ("0", "1", …); "base" is {"kind":"image","ref":"golang:1.22"}, {"kind":"stage","name":
+"build"} or {"kind":"scratch"}, with ARGs already substituted. Warnings go to stderr.
 
-  -f, --file F        Dockerfile (default ./Dockerfile)
-      --target T      stage to build (default the last stage)
-      --build-arg K=V global ARG value used in FROM lines (repeatable; K alone takes K from the environment)
-      --platform P    target platform for TARGETOS/TARGETARCH/… (default linux/<host arch>)
-      --frontend R    legacy (Dockerfile frontend < 1.11, BuildKit < 0.17, Docker Engine ≤ 27) or current
-                      (default: from a \`# syntax=\` line, else current — GitHub-hosted runners)
-      --json          {"target","needed","skipped","stages":[{"name","index","line","base","dependsOn"}]}
-                      Unnamed stages are named by their index ("0", "1", …). "base" is
-                      {"kind":"image","ref":"golang:1.22"}, {"kind":"stage","name":"build"} or {"kind":"scratch"},
-                      with ARGs already substituted. Warnings go to stderr.`;
-
-export interface StagesOptions {
-  file: string;
-  target?: string;
-  buildArgs: Record<string, string>;
-  platform?: string;
-  rules?: FrontendRules;
-  json: boolean;
-}
-
-/** Like `docker build`: `--build-arg K` without `=` takes K from the environment, and is dropped when unset. */
-function buildArgEntries(entries: string[], env: NodeJS.ProcessEnv): string[] {
-  return entries.flatMap((e) => (e.includes('=') ? [e] : env[e] !== undefined ? [`${e}=${env[e]}`] : []));
-}
-
-export function parseStagesFlags(argv: string[], env: NodeJS.ProcessEnv = {}): StagesOptions | 'help' {
-  const flags = parseFlags('stages', argv, {
-    file: { type: 'string', short: 'f' },
-    target: { type: 'string' },
-    'build-arg': { type: 'string', multiple: true },
-    platform: { type: 'string' },
-    frontend: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (boolFlag(flags, 'help')) return 'help';
-  if (flags.positionals.length) throw new InputError(`layerwise stages: unexpected argument '${flags.positionals[0]}' (expected flags only; the Dockerfile goes in --file)`);
-  const target = stringFlag(flags, 'target');
-  if (target === '') throw new InputError('layerwise stages: --target is empty (expected a stage name)');
-  const frontend = stringFlag(flags, 'frontend');
-  if (frontend !== undefined && frontend !== 'legacy' && frontend !== 'current') {
-    throw new InputError(`layerwise stages: --frontend '${frontend}' (expected legacy or current)`);
-  }
-  return {
-    file: stringFlag(flags, 'file') ?? 'Dockerfile',
-    target,
-    buildArgs: parseKeyValues(buildArgEntries(listFlag(flags, 'build-arg'), env), 'layerwise stages --build-arg'),
-    platform: stringFlag(flags, 'platform'),
-    rules: frontend,
-    json: boolFlag(flags, 'json'),
-  };
-}
+${flagHelp('stages')}`;
 
 export const stagesCommand: Command = async (argv, io) => {
-  const opts = parseStagesFlags(argv, io.env);
-  if (opts === 'help') {
+  const { config, values, positionals, help } = cliConfig('stages', argv, io);
+  if (help) {
     io.out(HELP);
     return 0;
   }
-  const path = isAbsolute(opts.file) ? opts.file : resolve(io.cwd, opts.file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new InputError(`layerwise stages: cannot read --file ${opts.file} (${code}; expected a readable Dockerfile)`);
-  }
-  const graph = buildStageGraph(text, { file: opts.file, target: opts.target, buildArgs: opts.buildArgs, platform: opts.platform, rules: opts.rules });
+  if (positionals.length) throw new InputError(`layerwise stages: unexpected argument '${positionals[0]}' (expected flags only; the Dockerfile goes in --file)`);
+  const graph = await cliStageGraph(config, io, { command: 'stages', rules: values.optionalChoice<FrontendRules>('frontend'), askEngine: true });
   for (const w of graph.warnings) io.err(`warning: ${w}`);
-  io.out(opts.json ? JSON.stringify(graphJson(graph), null, 2) : renderTree(graph));
+  io.out(values.flag('json') ? JSON.stringify(graphJson(graph), null, 2) : renderTree(graph));
   return 0;
 };
 

@@ -15,7 +15,6 @@
 // rules into fail rules (`warn`) or every rule into a warning (`never`: report only).
 import { isAlias, isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { InputError } from '../core/errors.js';
-import { stringFlag, type FlagSpec, type ParsedFlags } from './flags.js';
 import type { BudgetRule, RuleLevel } from './types.js';
 import { isPercent, parseCountValue, parsePercent, parseRatio, parseSize } from '../core/units.js';
 
@@ -67,23 +66,6 @@ const INPUT_KEYS: Record<RuleName, keyof BudgetInputs> = {
 };
 
 const FAIL_ON = ['fail', 'warn', 'never'] as const;
-
-/** CLI flags with the action inputs' names (`--max-size 200MB`), for commands that check a budget. */
-export const BUDGET_FLAGS: FlagSpec = Object.fromEntries(
-  [...RULE_NAMES, 'fail-on', 'budget-file'].map((name) => [name, { type: 'string' as const }]),
-);
-
-/** Raw budget values from parsed CLI flags (validated later by readBudgetRules with `--name` labels). */
-export function budgetInputsFromFlags(flags: ParsedFlags): BudgetInputs {
-  const inputs: BudgetInputs = {};
-  for (const name of RULE_NAMES) {
-    const v = stringFlag(flags, name);
-    if (v !== undefined) inputs[INPUT_KEYS[name]] = v;
-  }
-  const failOn = stringFlag(flags, 'fail-on');
-  if (failOn !== undefined) inputs.failOn = failOn;
-  return inputs;
-}
 
 /** Turns one rule value (`150MB`, `5MB,10%`, `95%`) into rules. `where` names the input or file:line. */
 export function parseRule(name: RuleName, raw: string, level: RuleLevel, source: string, where: string): BudgetRule[] {

@@ -15,6 +15,8 @@ export interface BuildConfig {
   builder?: string;
   tags: string[];
   push: boolean;
+  /** Labels for the final image. */
+  labels: Record<string, string>;
   /** Where the final image is loaded for measurement (`--load`). */
   load: boolean;
 }

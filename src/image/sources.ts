@@ -54,6 +54,20 @@ export function dockerClient(host?: string): Docker {
   throw new InputError(`--host: expected unix:///path/docker.sock or tcp://HOST:PORT, got '${host}'`);
 }
 
+/**
+ * The Docker engine's version: which Dockerfile frontend rules a build without `# syntax=` follows. Undefined
+ * when the daemon does not answer within the timeout (the graph then assumes current rules).
+ */
+export async function daemonVersion(docker: Docker, timeoutMs = 5_000): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((done) => (timer = setTimeout(() => done(undefined), timeoutMs)));
+  try {
+    return await Promise.race([docker.version().then((v) => v.Version, () => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The image as the daemon holds it (`docker save` stream; both classic and containerd image stores). */
 export function daemonImage(ref: string, docker: Docker = new Docker()): ImageSource {
   const label = ref;

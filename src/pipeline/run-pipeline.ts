@@ -1,68 +1,40 @@
-// The pipeline both the action and the CLI run: Dockerfile → stage graph → per-stage cached build →
-// image analysis → baseline → diff + budget → report. Everything outside the process comes in through
-// PipelineIO, so this file only sequences the steps and decides what degrades to a warning.
-import type { Baseline } from '../compare/types.js';
+// The pipeline both the action and the CLI run, one call per step, each handed its inputs and returning its
+// result: graph → up-to-date → build → analyse → baseline → compare → budget → report → publish. Everything
+// outside the process comes in through PipelineIO (pipeline/adapters.ts), so this file only sequences the
+// steps, decides what degrades to a warning, and holds no state between them.
+import type { FoundBaseline } from '../baseline/find.js';
+import { shouldSaveBaseline } from '../baseline/policy.js';
 import type { BaselineKey } from '../baseline/types.js';
+import { evaluateBudget } from '../budget/evaluate.js';
 import type { BuildRecord } from '../buildx/types.js';
+import { pushedTwin, registryBaselineRef, upToDateRefs } from '../cache/targets.js';
+import { compareImages } from '../compare/compare.js';
 import type { Config } from '../config/types.js';
+import type { RunContext } from '../core/run-context.js';
 import { buildStageGraph } from '../dockerfile/graph.js';
 import type { StageGraph } from '../dockerfile/types.js';
-import { shouldSaveBaseline } from '../baseline/policy.js';
-import { commentBodyLimit } from '../publish/marker.js';
-import type { RunContext } from '../core/run-context.js';
 import type { ImageAnalysis } from '../image/types.js';
+import { commentBodyLimit } from '../publish/marker.js';
 import { buildReport, renderJson } from '../report/build.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { Report } from '../report/types.js';
+import { externalImages } from '../uptodate/key.js';
+import type { PipelineIO, UpToDateHit } from './io.js';
 
-export interface BuildRequest {
-  config: Config;
-  graph: StageGraph;
-  ctx: RunContext;
-  /** Labelled on the final image so a later run with the same inputs can skip its build. */
-  contentKey?: string;
-  log: (line: string) => void;
-  warn: (message: string) => void;
-}
-
-/** An image built earlier from the same inputs (same content key). */
-export interface UpToDateHit {
-  key: string;
-  /** Where it is, pinned by digest. */
-  ref: string;
-  seconds: number;
-}
-
-export interface UpToDateCheck {
-  key?: string;
-  hit?: UpToDateHit;
-  warnings: string[];
-}
-
-export interface PipelineIO {
-  readDockerfile(path: string): Promise<string>;
-  /** The Docker engine's version: which Dockerfile frontend rules the graph must follow (see dockerfile/rules). */
-  engineVersion?(): Promise<string | undefined>;
-  build(request: BuildRequest): Promise<BuildRecord>;
-  /** Measures the image the build loaded into the daemon. */
-  analyze(imageRef: string, graph: StageGraph, topFiles: number): Promise<ImageAnalysis>;
-  /** Content key of this run's inputs and an image already built from them, if any. */
-  checkUpToDate?(request: Omit<BuildRequest, 'log' | 'warn' | 'contentKey'>): Promise<UpToDateCheck>;
-  /** For a skipped build: measure the existing image where it is, and give it the tags asked for. */
-  reuse?(hit: UpToDateHit, graph: StageGraph, topFiles: number): Promise<ImageAnalysis>;
-  findBaseline(key: BaselineKey, graph: StageGraph): Promise<{ baseline?: Baseline; tried: string[]; warnings: string[] }>;
-  /** Branch runs store their image as the next baseline; absent where nothing may be written. */
-  saveBaseline?(key: BaselineKey, baseline: Baseline): Promise<void>;
-  writeReport(path: string, json: string): Promise<void>;
-  log(line: string): void;
-  warn(message: string): void;
-}
+export type { PipelineIO, UpToDateCheck, UpToDateHit } from './io.js';
 
 export interface PipelineResult {
   graph: StageGraph;
   record: BuildRecord;
   report: Report;
   markdown: string;
+}
+
+/** The Dockerfile, read and parsed once: the graph for the first platform and the images every platform reads. */
+export interface DockerfileInput {
+  text: string;
+  graph: StageGraph;
+  externalImages: string[];
 }
 
 /** The branch whose image this run is compared with: what it merges into, else this branch's previous run. */
@@ -76,75 +48,103 @@ export function baselineWriteKey(ctx: RunContext, imageKey: string): BaselineKey
 }
 
 export async function runPipeline(config: Config, ctx: RunContext, io: PipelineIO): Promise<PipelineResult> {
-  const text = await io.readDockerfile(config.build.dockerfile);
-  const graph = buildStageGraph(text, {
-    file: config.build.dockerfile,
-    target: config.build.target,
-    buildArgs: config.build.buildArgs,
-    platform: config.build.platforms[0],
-    engineVersion: await io.engineVersion?.(),
-  });
-
-  const { record, image, imageRef } = await buildOrReuse(config, ctx, graph, io);
-
-  const branch = baselineBranch(ctx);
-  const found = branch
-    ? await io.findBaseline({ imageKey: config.imageKey, branch }, graph)
-    : { tried: ['no base branch known for this run'], warnings: [] };
-  found.warnings.forEach((w) => io.warn(w));
-
+  const dockerfile = await readStageGraph(config, io);
+  const { graph } = dockerfile;
+  const upToDate = await checkUpToDate(config, ctx, dockerfile, io);
+  const { record, imageRef, source } = upToDate.hit
+    ? await reuseImage(upToDate.hit, upToDate.warnings, io)
+    : await buildImage(config, ctx, graph, upToDate.key, upToDate.warnings, io);
+  const image = await io.analyze({ source, ref: imageRef, graph, topFiles: config.topFiles, compressedFrom: source === 'daemon' ? pushedTwin(config, graph, record) : undefined });
+  const found = await findBaseline(config, ctx, graph, record, image, io);
+  const diff = found.baseline ? compareImages(found.baseline.analysis, image, { topFiles: config.topFiles }) : null;
+  const verdict = evaluateBudget(config.budget, { current: image, diff, baseline: found.baseline ?? null });
   const report = buildReport({
     imageKey: config.imageKey,
     image,
     context: ctx,
     baseline: found.baseline ?? null,
     baselineTried: found.tried,
-    rules: config.budget,
+    diff,
+    verdict,
     build: record,
     warnings: [...record.warnings, ...found.warnings],
-    topFiles: config.topFiles,
   });
   // Sized for the sticky comment, so the renderer (not a blunt cut) decides what to leave out.
   const markdown = renderMarkdown(report, { maxChars: commentBodyLimit(config.imageKey) });
   await io.writeReport(config.reportPath, renderJson(report));
-
-  const writeKey = baselineWriteKey(ctx, config.imageKey);
-  if (writeKey && io.saveBaseline) {
-    try {
-      await io.saveBaseline(writeKey, { source: 'actions-cache', branch: writeKey.branch, commit: ctx.sha, ref: imageRef, analysis: image });
-    } catch (err) {
-      io.warn(`baseline not saved: ${(err as Error).message}`);
-    }
-  }
+  await saveBaseline(config, ctx, imageRef, image, io);
+  await io.publish?.({ report, markdown });
   return { graph, record, report, markdown };
 }
 
-/** Skips the build when an image for the same inputs exists (and skipping is on), else builds. */
-async function buildOrReuse(
-  config: Config,
-  ctx: RunContext,
-  graph: StageGraph,
-  io: PipelineIO,
-): Promise<{ record: BuildRecord; image: ImageAnalysis; imageRef: string }> {
-  let contentKey: string | undefined;
-  const checkWarnings: string[] = [];
-  if (config.skipUnchanged && io.checkUpToDate && io.reuse) {
-    const check = await io.checkUpToDate({ config, graph, ctx });
-    check.warnings.forEach((w) => io.warn(w));
-    checkWarnings.push(...check.warnings);
-    contentKey = check.key;
-    if (check.hit) {
-      io.log(`layerwise: up to date — an image for the same inputs exists (${check.hit.ref}); build skipped`);
-      const image = await io.reuse(check.hit, graph, config.topFiles);
-      return { record: skippedRecord(check.hit, checkWarnings), image, imageRef: check.hit.ref };
-    }
-  }
-  // The build keeps every warning (graph warnings, cache push denied, registry down) in its record.
+/** Step 1: the stage graph, with the frontend rules of the engine that will build it. */
+export async function readStageGraph(config: Config, io: Pick<PipelineIO, 'readDockerfile' | 'engineVersion'>): Promise<DockerfileInput> {
+  const text = await io.readDockerfile(config.build.dockerfile);
+  const engineVersion = await io.engineVersion?.();
+  const graphFor = (platform: string | undefined) =>
+    buildStageGraph(text, { file: config.build.dockerfile, target: config.build.target, buildArgs: config.build.buildArgs, platform, engineVersion });
+  const graph = graphFor(config.build.platforms[0]);
+  // Each platform may resolve `FROM …:${TARGETARCH}` to another image: the content key covers them all.
+  const images = new Set(externalImages(graph));
+  for (const platform of config.build.platforms.slice(1)) for (const ref of externalImages(graphFor(platform))) images.add(ref);
+  return { text, graph, externalImages: [...images].sort() };
+}
+
+interface UpToDate {
+  key?: string;
+  hit?: UpToDateHit;
+  warnings: string[];
+}
+
+/** Step 2: the content key, and an image already built from the same inputs. `no-cache` means build. */
+async function checkUpToDate(config: Config, ctx: RunContext, dockerfile: DockerfileInput, io: PipelineIO): Promise<UpToDate> {
+  if (!config.skipUnchanged || config.build.noCache || !io.checkUpToDate) return { warnings: [] };
+  const check = await io.checkUpToDate({ config, dockerfile, lookupRefs: upToDateRefs(config, dockerfile.graph, ctx) });
+  check.warnings.forEach((w) => io.warn(w));
+  return check;
+}
+
+interface Built {
+  record: BuildRecord;
+  imageRef: string;
+  /** Where the image is measured: the daemon the build loaded it into, or the registry it was found in. */
+  source: 'daemon' | 'registry';
+}
+
+/** Step 3a: an image for the same inputs exists — tag it where tags are asked for, and measure it where it is. */
+async function reuseImage(hit: UpToDateHit, warnings: string[], io: PipelineIO): Promise<Built> {
+  io.log(`layerwise: up to date — an image for the same inputs exists (${hit.ref}); build skipped`);
+  await io.retag?.(hit);
+  return { record: skippedRecord(hit, warnings), imageRef: hit.ref, source: 'registry' };
+}
+
+/** Step 3b: every needed stage with its cache. The record keeps every warning (cache push denied, registry down). */
+async function buildImage(config: Config, ctx: RunContext, graph: StageGraph, contentKey: string | undefined, warnings: string[], io: PipelineIO): Promise<Built> {
   const record = await io.build({ config, graph, ctx, contentKey, log: io.log, warn: io.warn });
-  record.warnings.unshift(...checkWarnings);
+  record.warnings.unshift(...warnings);
   const imageRef = record.imageId ?? config.build.tags[0];
   if (!imageRef) throw new Error('the build produced no image id and no tag to measure');
-  return { record, image: await io.analyze(imageRef, graph, config.topFiles), imageRef };
+  return { record, imageRef, source: 'daemon' };
+}
+
+/** Step 5: the base branch's image, from the stores in order; never this run's own push. */
+async function findBaseline(config: Config, ctx: RunContext, graph: StageGraph, record: BuildRecord, image: ImageAnalysis, io: PipelineIO): Promise<FoundBaseline> {
+  const branch = baselineBranch(ctx);
+  if (!branch) return { tried: ['no base branch known for this run'], warnings: [] };
+  const found = await io.findBaseline({ imageKey: config.imageKey, branch }, { current: image, registryRef: registryBaselineRef(config, graph, branch, record) });
+  found.warnings.forEach((w) => io.warn(w));
+  return found;
+}
+
+/** Trusted branch runs store their image as the next baseline; a failure to store is a warning. */
+async function saveBaseline(config: Config, ctx: RunContext, imageRef: string, image: ImageAnalysis, io: PipelineIO): Promise<void> {
+  const key = baselineWriteKey(ctx, config.imageKey);
+  if (!key || !io.saveBaseline) return;
+  try {
+    await io.saveBaseline(key, { source: 'actions-cache', branch: key.branch, commit: ctx.sha, ref: imageRef, analysis: image });
+  } catch (err) {
+    io.warn(`baseline not saved: ${(err as Error).message}`);
+  }
 }
 
 function skippedRecord(hit: UpToDateHit, warnings: string[]): BuildRecord {

@@ -1,11 +1,9 @@
-// Report assembly: the one object both renderers and the JSON artifact come from. Pure.
+// Report assembly: the one object both renderers and the JSON artifact come from. Pure, and only assembly:
+// the pipeline compares and judges (compare/, budget/) and hands the results in.
 import type { Baseline } from '../compare/types.js';
 import type { BuildRecord } from '../buildx/types.js';
-import { evaluateBudget } from '../budget/evaluate.js';
 import type { Verdict } from '../budget/types.js';
-import { compareImages } from '../compare/compare.js';
 import type { LayerDiff } from '../compare/types.js';
-import type { BudgetRule } from '../config/types.js';
 import type { RunContext } from '../core/run-context.js';
 import type { ImageAnalysis } from '../image/types.js';
 import { REPORT_SCHEMA_VERSION, type BaselineSummary, type Report, type ReportContext } from './types.js';
@@ -19,22 +17,18 @@ export interface ReportParts {
   baselineTried?: string[];
   /** Why there is no baseline; default from `baselineTried`. */
   baselineMissing?: string;
-  /** Computed from the baseline when absent. */
-  diff?: LayerDiff | null;
-  /** Used to compute the verdict when `verdict` is absent. */
-  rules?: BudgetRule[];
-  verdict?: Verdict;
+  /** compareImages(baseline, image), or null without a baseline. */
+  diff: LayerDiff | null;
+  /** evaluateBudget(rules, …). */
+  verdict: Verdict;
   build?: BuildRecord | null;
   warnings?: string[];
   generatedAt?: Date | string;
-  /** Most files listed per changed layer in the diff. */
-  topFiles?: number;
 }
 
+/** Assembles the parts the pipeline computed; computes nothing itself. */
 export function buildReport(parts: ReportParts): Report {
   const baseline = parts.baseline ?? null;
-  const diff = parts.diff !== undefined ? parts.diff : baseline ? compareImages(baseline.analysis, parts.image, { topFiles: parts.topFiles }) : null;
-  const verdict = parts.verdict ?? evaluateBudget(parts.rules ?? [], { current: parts.image, diff, baseline });
   const tried = parts.baselineTried ?? [];
   const generatedAt = parts.generatedAt instanceof Date ? parts.generatedAt.toISOString() : (parts.generatedAt ?? new Date().toISOString());
   return {
@@ -46,8 +40,8 @@ export function buildReport(parts: ReportParts): Report {
     baseline: baseline ? summariseBaseline(baseline) : null,
     ...(baseline ? {} : { baselineMissing: parts.baselineMissing ?? missingReason(tried) }),
     baselineTried: tried,
-    diff,
-    verdict,
+    diff: parts.diff,
+    verdict: parts.verdict,
     build: parts.build ?? null,
     warnings: parts.warnings ?? [],
   };

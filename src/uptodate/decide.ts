@@ -1,19 +1,20 @@
 // The up-to-date decision for one run: compute the content key, then look for an image carrying it. Every
 // registry or context problem becomes a warning and "build" — skipping must never be a guess.
-import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
 import { hashContext } from '../context/hash.js';
-import { buildStageGraph } from '../dockerfile/graph.js';
 import type { RegistryClient } from '../registry/client.js';
 import { resolveBaseDigests } from './bases.js';
-import { contentKey, externalImages } from './key.js';
+import { contentKey } from './key.js';
 import { findUpToDate, type UpToDateHit } from './lookup.js';
 
 export interface UpToDateOptions {
   client: RegistryClient;
   contextDir: string;
-  /** Dockerfile path on disk (as given to `docker build -f`). */
+  /** Dockerfile path on disk (as given to `docker build -f`): its `<Dockerfile>.dockerignore` applies. */
   dockerfile: string;
+  /** The Dockerfile's text, as the pipeline read it (read once). */
+  dockerfileText: string;
+  /** External images the needed stages read on every target platform (uptodate/key.ts externalImages). */
+  externalImages: string[];
   target?: string;
   buildArgs: Record<string, string>;
   /** Target platforms; empty means the host's, as docker build does. */
@@ -34,25 +35,17 @@ export interface UpToDateDecision {
   seconds: number;
 }
 
-/** The content key alone (for labelling the image a run builds). Throws on unreadable input. */
+/** The content key alone (for labelling the image a run builds). Throws on an unreadable context. */
 export async function computeContentKey(opts: Omit<UpToDateOptions, 'lookupRefs'>): Promise<Pick<UpToDateDecision, 'key' | 'contextDigest' | 'baseDigests' | 'warnings'>> {
   const warnings: string[] = [];
-  const text = await readFile(opts.dockerfile, 'utf8');
-  const file = relative(process.cwd(), opts.dockerfile) || opts.dockerfile;
-  const platforms = opts.platforms.length ? opts.platforms : [undefined];
-  const images = new Set<string>();
-  for (const platform of platforms) {
-    const graph = buildStageGraph(text, { file, target: opts.target, buildArgs: opts.buildArgs, platform });
-    for (const ref of externalImages(graph)) images.add(ref);
-  }
   const [contextDigest, bases] = await Promise.all([
     hashContext(opts.contextDir, { dockerfile: opts.dockerfile }),
-    resolveBaseDigests(opts.client, [...images]),
+    resolveBaseDigests(opts.client, opts.externalImages),
   ]);
   for (const f of bases.failures) warnings.push(`up-to-date check off: base image ${f.ref} could not be resolved (${f.reason})`);
   if (bases.failures.length) return { contextDigest, baseDigests: bases.digests, warnings };
   const key = contentKey({
-    dockerfile: text,
+    dockerfile: opts.dockerfileText,
     contextDigest,
     buildArgs: opts.buildArgs,
     target: opts.target?.toLowerCase(),

@@ -60,6 +60,7 @@ export function makeConfig(p: { dir: string; cacheRepo?: string; mode: CacheMode
       noCache: false,
       tags: p.tags ?? [],
       push: p.push ?? false,
+      labels: {},
       load: true,
     },
     cache: { repo: p.cacheRepo, mode: p.mode, fallbackScopes: [], writePrScope: false, maxSources: 12 },

@@ -1,10 +1,12 @@
 // Two images built on the test bed — a base, and a change that adds a junk-carrying layer and grows the app —
 // compared through the registry baseline store. Expected sizes come from outside our code: GNU tar over
 // `docker save` for file bytes, the registry's manifest for compressed bytes.
+import { reportFrom } from '../../helpers/report.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliConfig } from '../../../src/cli/shared.js';
 import { compareForCli } from '../../../src/cli/compare.js';
 import { findBaseline } from '../../../src/baseline/find.js';
 import { registryBaselineStore } from '../../../src/baseline/registry-store.js';
@@ -16,7 +18,7 @@ import { registryImage } from '../../../src/image/sources.js';
 import { RegistryClient } from '../../../src/registry/index.js';
 import type { ImageAnalysis } from '../../../src/image/types.js';
 import { InputError } from '../../../src/core/errors.js';
-import { buildReport, renderJson } from '../../../src/report/build.js';
+import { renderJson } from '../../../src/report/build.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
 import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
 
@@ -159,7 +161,7 @@ describeWithTestbed('report: registry baseline, per-layer diff, budget, hint', (
 
     // urandom does not compress: growth is ~2 MB and far over 10 %.
     const rules = readBudgetRules({ inputs: { maxGrowth: '1MB,10%', maxSize: '50MB' }, imageKey: 'app' });
-    const report = buildReport({ imageKey: 'app', image: cur, baseline, baselineTried: found.tried, rules, generatedAt: new Date() });
+    const report = reportFrom({ imageKey: 'app', image: cur, baseline, baselineTried: found.tried, rules, generatedAt: new Date() });
     expect(report.verdict.status).toBe('fail');
     expect(report.verdict.deciding.map((r) => r.metric)).toEqual(['growth-bytes', 'growth-percent']);
     expect(report.verdict.deciding[0].actual).toBe(sum(prGz) - sum(baseGz));
@@ -196,7 +198,7 @@ describeWithTestbed('report: registry baseline, per-layer diff, budget, hint', (
     expect(found.warnings).toHaveLength(1);
     expect(found.warnings[0]).toMatch(/^baseline store registry failed for app on feature\/x: .*localhost:5999/);
 
-    const report = buildReport({
+    const report = reportFrom({
       imageKey: 'app',
       image: await current(),
       baselineTried: found.tried,
@@ -212,11 +214,13 @@ describeWithTestbed('report: registry baseline, per-layer diff, budget, hint', (
     const cur = await current();
     const base = await analyzeImage(registryImage(baseRef), { platform: PLATFORM });
     const reportPath = join(dir, 'base-report.json');
-    writeFileSync(reportPath, renderJson(buildReport({ imageKey: 'app', image: base, context: { branch: 'main', sha: 'a'.repeat(40) } })));
+    writeFileSync(reportPath, renderJson(reportFrom({ imageKey: 'app', image: base, context: { branch: 'main', sha: 'a'.repeat(40) } })));
     mkdirSync(join(dir, '.github'), { recursive: true });
     writeFileSync(join(dir, '.github', 'layerwise.yml'), 'images:\n  app:\n    max-growth: { warn: 1kB 1%, fail: 1MB 10% }\n');
 
-    const fromFile = await compareForCli(cur, { imageKey: 'app', cwd: dir, baseline: 'base-report.json', inputs: {} });
+    // Budget rules as the CLI reads them: its flags and the budget file, through the option table.
+    const rules = (...flags: string[]) => cliConfig('analyze', ['img', '--image-key', 'app', ...flags], { cwd: dir, env: {} }).config.budget;
+    const fromFile = await compareForCli(cur, { imageKey: 'app', cwd: dir, baseline: 'base-report.json', rules: rules() });
     expect(fromFile.exitCode).toBe(1);
     expect(fromFile.report.baseline).toMatchObject({ source: 'file', branch: 'main', commit: 'a'.repeat(40), ref: reportPath });
     expect(fromFile.report.verdict.deciding.map((r) => [r.metric, r.level, r.rule.source])).toEqual([
@@ -227,17 +231,17 @@ describeWithTestbed('report: registry baseline, per-layer diff, budget, hint', (
     // The same check against the image itself; --fail-on never turns the failure into a warning.
     const fromImage = await compareForCli(cur, {
       imageKey: 'app', cwd: dir, baseline: baseRef, imageSource: (ref) => registryImage(ref), analyzeOptions: { platform: PLATFORM },
-      inputs: { failOn: 'never' },
+      rules: rules('--fail-on', 'never'),
     });
     expect(fromImage.exitCode).toBe(0);
     expect(fromImage.report.verdict.status).toBe('warn');
     expect(fromImage.report.diff?.delta).toEqual(fromFile.report.diff?.delta);
 
-    await expect(compareForCli(cur, { imageKey: 'app', cwd: dir, baseline: 'nope.json', inputs: {} })).rejects.toThrow(
+    await expect(compareForCli(cur, { imageKey: 'app', cwd: dir, baseline: 'nope.json', rules: [] })).rejects.toThrow(
       new InputError(`--baseline: cannot read report ${join(dir, 'nope.json')} (ENOENT)`),
     );
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ schemaVersion: 1, imageKey: 'app' }));
-    await expect(compareForCli(cur, { imageKey: 'app', cwd: dir, baseline: 'bad.json', inputs: {} })).rejects.toThrow(/^--baseline: .*bad\.json: .*expected a layerwise JSON report/);
-    await expect(compareForCli(cur, { imageKey: 'app', cwd: dir, budgetFile: 'missing.yml', inputs: {} })).rejects.toThrow('--budget-file: cannot read missing.yml (ENOENT)');
+    await expect(compareForCli(cur, { imageKey: 'app', cwd: dir, baseline: 'bad.json', rules: [] })).rejects.toThrow(/^--baseline: .*bad\.json: .*expected a layerwise JSON report/);
+    expect(() => rules('--budget-file', 'missing.yml')).toThrow("layerwise analyze --budget-file: 'missing.yml' does not exist");
   });
 });

@@ -1,11 +1,19 @@
 // Issue 9's up-to-date proofs on the test bed: the key and the skip decision against real images built with
 // buildx and pushed to the local registries, and the re-tag by digest of a skipped run's result.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
 import { RegistryClient } from '../../../src/registry/client.js';
-import { CONTENT_KEY_LABEL, computeContentKey, decideUpToDate, retagByDigest } from '../../../src/uptodate/index.js';
+import { buildStageGraph } from '../../../src/dockerfile/graph.js';
+import { CONTENT_KEY_LABEL, computeContentKey, decideUpToDate, externalImages, retagByDigest } from '../../../src/uptodate/index.js';
+
+/** The Dockerfile as the pipeline hands it to the check: its path, text, and the external images it reads. */
+function dockerfileInput(dir: string, target?: string) {
+  const dockerfile = join(dir, 'Dockerfile');
+  const text = readFileSync(dockerfile, 'utf8');
+  return { dockerfile, dockerfileText: text, externalImages: externalImages(buildStageGraph(text, { file: 'Dockerfile', target })) };
+}
 
 /** Docker builds and pushes: jest's 5 s default is too short on a loaded runner. */
 const SLOW = 180_000;
@@ -16,7 +24,7 @@ describeWithTestbed('up-to-date check', (bed) => {
   let baseTag: string;
   let cacheRef: string;
   const images: string[] = [];
-  const options = () => ({ client, contextDir: dir, dockerfile: join(dir, 'Dockerfile'), target: 'app', buildArgs: { GREETING: 'hello' }, platforms: [] as string[] });
+  const options = () => ({ client, contextDir: dir, ...dockerfileInput(dir, 'app'), target: 'app', buildArgs: { GREETING: 'hello' }, platforms: [] as string[] });
 
   /** Builds the fixture like a layerwise run would: final image labelled with the key, pushed as the cache ref. */
   function buildAndPush(key: string): { seconds: number } {
@@ -107,7 +115,7 @@ describeWithTestbed('up-to-date check', (bed) => {
     const broken = mkdtempSync(join(tmpdir(), 'lw-uptodate-broken-'));
     try {
       writeFileSync(join(broken, 'Dockerfile'), 'FROM localhost:5999/nothing/here:1\n');
-      const d = await decideUpToDate({ client, contextDir: broken, dockerfile: join(broken, 'Dockerfile'), buildArgs: {}, platforms: [], lookupRefs: [cacheRef] });
+      const d = await decideUpToDate({ client, contextDir: broken, ...dockerfileInput(broken), buildArgs: {}, platforms: [], lookupRefs: [cacheRef] });
       expect(d.key).toBeUndefined();
       expect(d.hit).toBeNull();
       expect(d.warnings).toEqual([expect.stringMatching(/^up-to-date check off: base image localhost:5999\/nothing\/here:1 could not be resolved \(.*ECONNREFUSED/)]);

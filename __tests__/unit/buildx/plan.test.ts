@@ -26,7 +26,7 @@ const build: BuildConfig = {
   builder: 'remote-bk',
   tags: ['localhost:5000/app:pr'],
   push: false,
-  load: true,
+  labels: {}, load: true,
 };
 const writing: CachePolicy = { ownScope: 'br-feat', readScopes: ['br-feat', 'br-main'], writeScope: 'br-feat', reason: 'branch' };
 const input = (over: Partial<PlanInput> = {}): PlanInput => ({

@@ -1,5 +1,4 @@
-import { branchScope, cacheRef, cacheTag, defaultCacheRepo, normaliseCacheRepo, sanitizeTagPart } from '../../../src/cache/refs.js';
-import { InputError } from '../../../src/core/errors.js';
+import { branchScope, cacheRef, cacheTag, sanitizeTagPart } from '../../../src/cache/refs.js';
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
@@ -26,25 +25,5 @@ describe('cache tags', () => {
     expect(a).toMatch(TAG);
     expect(a.startsWith('builder--br-feature-aaaa')).toBe(true);
     expect(a).toMatch(/-[0-9a-f]{8}$/);
-  });
-});
-
-describe('cache repository', () => {
-  test('lowercases and keeps host:port', () => {
-    expect(normaliseCacheRepo('GHCR.io/Acme/App-BuildCache', 'cache-repo')).toBe('ghcr.io/acme/app-buildcache');
-    expect(normaliseCacheRepo('localhost:5000/x/y', 'cache-repo')).toBe('localhost:5000/x/y');
-  });
-
-  test('refuses tags, digests and bad names with the input named', () => {
-    expect(() => normaliseCacheRepo('ghcr.io/acme/app:latest', '--cache-repo')).toThrow(InputError);
-    expect(() => normaliseCacheRepo('ghcr.io/acme/app:latest', '--cache-repo')).toThrow(/--cache-repo: expected a repository without tag/);
-    expect(() => normaliseCacheRepo('ghcr.io/acme/app@sha256:abc', 'input cache-repo')).toThrow(/input cache-repo/);
-    expect(() => normaliseCacheRepo('ghcr.io/acme/-bad', 'cache-repo')).toThrow(/not a valid repository/);
-  });
-
-  test('default is the image repository plus -buildcache', () => {
-    expect(defaultCacheRepo('ghcr.io/Acme/App:1.2')).toBe('ghcr.io/acme/app-buildcache');
-    expect(defaultCacheRepo('localhost:5000/app')).toBe('localhost:5000/app-buildcache');
-    expect(defaultCacheRepo('localhost:5000/app:v1@sha256:' + 'a'.repeat(64))).toBe('localhost:5000/app-buildcache');
   });
 });

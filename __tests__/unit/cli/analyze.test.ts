@@ -56,7 +56,7 @@ describe('layerwise analyze', () => {
   test('a bad budget flag is one line naming the flag, exit 2', async () => {
     const io = recorder(dir);
     expect(await main(['analyze', 'img.tar', '--max-growth', 'lots'], io)).toBe(2);
-    expect(io.stderr).toEqual(["--max-growth: expected a size such as 150MB, 1.5GiB or 2000000 (bytes); MB = 10^6 bytes, MiB = 2^20, got 'lots'"]);
+    expect(io.stderr).toEqual(["layerwise analyze --max-growth: expected a size such as 150MB, 1.5GiB or 2000000 (bytes); MB = 10^6 bytes, MiB = 2^20, got 'lots'"]);
   });
 
   test('table: totals, layers with lines, largest files, hints with fixes', async () => {
@@ -96,10 +96,10 @@ describe('layerwise analyze', () => {
     const cases: [string[], string][] = [
       [['analyze'], 'layerwise analyze: expected one IMAGE, FILE.tar or -, got none'],
       [['analyze', 'a', 'b'], "layerwise analyze: expected one IMAGE, FILE.tar or -, got 'a' 'b'"],
-      [['analyze', 'img.tar', '--top', 'ten'], "layerwise analyze --top: expected a whole number from 0 to 1000, got 'ten'"],
+      [['analyze', 'img.tar', '--top', 'ten'], "layerwise analyze --top: expected a whole number from 0 to 100, got 'ten'"],
       [['analyze', 'img.tar', '--platform', 'amd64'], "layerwise analyze --platform: expected os/arch[/variant] such as linux/amd64, got 'amd64'"],
       [['analyze', 'missing.tar'], 'layerwise analyze: missing.tar: no such file (expected a `docker save` tar, or an image name)'],
-      [['analyze', 'img.tar', '--file', 'nope/Dockerfile'], 'layerwise analyze --file: cannot read nope/Dockerfile (ENOENT)'],
+      [['analyze', 'img.tar', '--file', 'nope/Dockerfile'], 'layerwise analyze: cannot read --file nope/Dockerfile (ENOENT; expected a readable Dockerfile)'],
       [['analyze', 'img.tar', '--json', 'no/such/dir/out.json'], 'layerwise analyze --json: cannot write no/such/dir/out.json (ENOENT)'],
       [['analyze', 'img', '--host', 'ftp://x'], "--host: expected unix:///path/docker.sock or tcp://HOST:PORT, got 'ftp://x'"],
     ];
@@ -125,6 +125,12 @@ describe('layerwise analyze', () => {
     const io = recorder(dir);
     expect(await main(['analyze', '--help'], io)).toBe(0);
     expect(io.stdout[0]).toMatch(/^usage: layerwise analyze IMAGE\|FILE\.tar\|-/);
-    expect(parseAnalyzeFlags(['app:1', '--top', '0', '--registry'])).toEqual({ image: 'app:1', top: 0, registry: true, json: undefined, dockerfile: undefined, target: undefined, host: undefined, platform: undefined });
+    const parsed = parseAnalyzeFlags(['app:1', '--top', '0', '--registry'], { cwd: dir, env: {} });
+    if (parsed === 'help') throw new Error('unexpected help');
+    expect(parsed).toMatchObject({ image: 'app:1', registry: true, json: undefined, dockerfile: undefined, host: undefined, platform: undefined });
+    expect(parsed.config.topFiles).toBe(0);
+    expect(parsed.compare).toBeUndefined();
+    const compared = parseAnalyzeFlags(['app:1', '--max-growth', '5%', '--baseline', 'base.json'], { cwd: dir, env: {} });
+    expect(compared !== 'help' && compared.compare).toEqual({ baseline: 'base.json', markdown: undefined });
   });
 });

@@ -21,7 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIO = { out: (t) => out.push(t), err: (t) => err.push(t), cwd: dir, env: { NODE_FROM_ENV: '18' } };
+  const io: CliIO = { out: (t) => out.push(t), err: (t) => err.push(t), cwd: dir, env: { NODE_FROM_ENV: '18', DOCKER_HOST: 'unix:///nonexistent/docker.sock' } };
   const code = await main(['stages', ...argv], io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -105,7 +105,7 @@ test.each([
   [['--target', 'prod'], "Dockerfile: --target 'prod': no stage has that name (expected one of: deps, build, test)"],
   [['--build-arg', '=22'], "layerwise stages --build-arg: expected KEY=VALUE, got '=22'"],
   [['--platform', 'linux/amd 64'], "Dockerfile: --platform 'linux/amd 64' is not a platform (expected os/arch[/variant], e.g. linux/amd64)"],
-  [['--frontend', 'v0.13'], "layerwise stages: --frontend 'v0.13' (expected legacy or current)"],
+  [['--frontend', 'v0.13'], "layerwise stages --frontend: expected one of legacy, current, got 'v0.13'"],
   [['Dockerfile'], "layerwise stages: unexpected argument 'Dockerfile' (expected flags only; the Dockerfile goes in --file)"],
 ])('%j → exit 2 with one line', async (argv, message) => {
   const r = await run(...argv);

@@ -4,15 +4,13 @@ import type { BuildRecord } from '../../../src/buildx/types.js';
 import type { Config } from '../../../src/config/types.js';
 import type { RunContext } from '../../../src/core/run-context.js';
 import type { ImageAnalysis } from '../../../src/image/types.js';
-import { pushedByThisRun, pushedTwin } from '../../../src/pipeline/adapters.js';
-import { buildStageGraph } from '../../../src/dockerfile/graph.js';
 import { baselineBranch, runPipeline, type PipelineIO, type UpToDateCheck } from '../../../src/pipeline/run-pipeline.js';
 
 const DOCKERFILE = 'FROM localhost:5000/base:1 AS deps\nRUN make deps\nFROM deps AS app\nCOPY . /app\n';
 
 const config: Config = {
   mode: 'build', imageKey: 'app',
-  build: { dockerfile: 'Dockerfile', context: '.', buildArgs: {}, secrets: [], platforms: [], noCache: false, tags: [], push: false, load: true },
+  build: { dockerfile: 'Dockerfile', context: '.', buildArgs: {}, secrets: [], platforms: [], noCache: false, tags: [], push: false, labels: {}, load: true },
   cache: { repo: 'localhost:5000/app-buildcache', mode: 'inline', fallbackScopes: [], writePrScope: false, maxSources: 20 },
   budget: [{ metric: 'compressed-size', limit: 1_000, level: 'fail', source: 'input max-size' }],
   topFiles: 5, comment: true, commentAuthor: 'github-actions[bot]', allowUntrustedBuild: false, skipUnchanged: true,
@@ -36,29 +34,42 @@ const record: BuildRecord = { stages: [], cacheSources: [], totalSteps: 2, cache
 
 function fakeIO(check: UpToDateCheck, baseline?: Baseline) {
   const calls: string[] = [];
+  const published: string[] = [];
   const saved: [BaselineKey, Baseline][] = [];
   const written: Record<string, string> = {};
   const io: PipelineIO = {
     readDockerfile: async () => DOCKERFILE,
     engineVersion: async () => '28.0.0',
-    checkUpToDate: async () => (calls.push('check'), check),
-    reuse: async (hit) => (calls.push(`reuse ${hit.ref}`), image(800)),
+    checkUpToDate: async (req) => (calls.push(`check ${req.lookupRefs.join(' ')} images=${req.dockerfile.externalImages.join(' ')}`), check),
+    retag: async (hit) => void calls.push(`retag ${hit.ref}`),
     build: async (req) => (calls.push(`build key=${req.contentKey} target=${req.graph.target}`), { ...record, warnings: [...record.warnings] }),
-    analyze: async (ref) => (calls.push(`analyze ${ref}`), image(1_200)),
-    findBaseline: async (key) => (calls.push(`baseline ${key.branch}`), { baseline, tried: [baseline ? 'actions-cache: hit' : 'actions-cache: miss'], warnings: [] }),
+    analyze: async (req) => (calls.push(`analyze ${req.source} ${req.ref}`), image(req.source === 'registry' ? 800 : 1_200)),
+    findBaseline: async (key, opts) => (
+      calls.push(`baseline ${key.branch} registry=${opts.registryRef} current=${opts.current.compressedBytes}`),
+      { baseline, tried: [baseline ? 'actions-cache: hit' : 'actions-cache: miss'], warnings: [] }
+    ),
     saveBaseline: async (key, b) => void saved.push([key, b]),
-    writeReport: async (path, json) => void (written[path] = json),
+    writeReport: async (path, json) => void (calls.push('write report'), (written[path] = json)),
+    publish: async ({ report, markdown }) => void (calls.push('publish'), published.push(`${report.verdict.status}: ${markdown.split('\n')[0]}`)),
     log: () => undefined,
     warn: () => undefined,
   };
-  return { io, calls, saved, written };
+  return { io, calls, saved, written, published };
 }
 
 test('no up-to-date hit: builds with the content key, measures, compares with the base branch and fails the budget', async () => {
   const base: Baseline = { source: 'actions-cache', branch: 'main', analysis: image(900) };
-  const { io, calls, saved, written } = fakeIO({ key: 'k1', warnings: ['base pinned'] }, base);
+  const { io, calls, saved, written, published } = fakeIO({ key: 'k1', warnings: ['base pinned'] }, base);
   const { report } = await runPipeline(config, pr, io);
-  expect(calls).toEqual(['check', 'build key=k1 target=app', 'analyze sha256:img', 'baseline main']);
+  expect(calls).toEqual([
+    'check localhost:5000/app-buildcache:app--br-main images=localhost:5000/base:1',
+    'build key=k1 target=app',
+    'analyze daemon sha256:img',
+    'baseline main registry=localhost:5000/app-buildcache:app--br-main current=1200',
+    'write report',
+    'publish',
+  ]);
+  expect(published).toEqual([expect.stringMatching(/^fail: /)]);
   expect(report.diff?.delta.compressedBytes).toBe(300);
   expect(report.verdict.status).toBe('fail');
   expect(report.warnings).toEqual(['base pinned', 'cache push of x failed']);
@@ -69,16 +80,36 @@ test('no up-to-date hit: builds with the content key, measures, compares with th
 test('an up-to-date hit skips the build and measures the existing image; branch runs save the baseline', async () => {
   const { io, calls, saved } = fakeIO({ key: 'k2', hit: { key: 'k2', ref: 'localhost:5000/app-buildcache@sha256:abc', seconds: 0.2 }, warnings: [] });
   const { report, record: rec } = await runPipeline(config, push, io);
-  expect(calls).toEqual(['check', 'reuse localhost:5000/app-buildcache@sha256:abc', 'baseline main']);
+  expect(calls).toEqual([
+    'check localhost:5000/app-buildcache:app--br-main images=localhost:5000/base:1',
+    'retag localhost:5000/app-buildcache@sha256:abc',
+    'analyze registry localhost:5000/app-buildcache@sha256:abc',
+    'baseline main registry=localhost:5000/app-buildcache:app--br-main current=800',
+    'write report',
+    'publish',
+  ]);
   expect(rec.upToDate).toEqual({ key: 'k2', ref: 'localhost:5000/app-buildcache@sha256:abc' });
   expect(report.verdict.status).toBe('pass');
   expect(saved.map(([k, b]) => [k, b.commit])).toEqual([[{ imageKey: 'app', branch: 'main' }, 'a'.repeat(40)]]);
 });
 
-test('skip-unchanged off: no check, no key', async () => {
-  const { io, calls } = fakeIO({ key: 'k3', warnings: [] });
-  await runPipeline({ ...config, skipUnchanged: false }, push, io);
-  expect(calls[0]).toBe('build key=undefined target=app');
+test('skip-unchanged off, or no-cache asked for: no check, no key, every step built', async () => {
+  for (const c of [{ ...config, skipUnchanged: false }, { ...config, build: { ...config.build, noCache: true } }]) {
+    const { io, calls } = fakeIO({ key: 'k3', hit: { key: 'k3', ref: 'r@sha256:abc', seconds: 0.1 }, warnings: [] });
+    await runPipeline(c, push, io);
+    expect(calls[0]).toBe('build key=undefined target=app');
+  }
+});
+
+test('a branch run that pushed its own scope does not take that ref as its baseline', async () => {
+  const { io, calls } = fakeIO({ warnings: [] });
+  const pushedOwn: BuildRecord = {
+    ...record,
+    stages: [{ name: 'app', steps: 1, cachedSteps: 0, seconds: 1, cacheRef: 'localhost:5000/app-buildcache:app--br-main', pushed: true, cacheWrite: 'pushed', cacheFrom: [], stepDetails: [] }],
+  };
+  io.build = async () => pushedOwn;
+  await runPipeline(config, push, io);
+  expect(calls).toContain('baseline main registry=undefined current=1200');
 });
 
 test('the baseline branch is what the run merges into, else its own branch', () => {
@@ -87,24 +118,3 @@ test('the baseline branch is what the run merges into, else its own branch', () 
   expect(baselineBranch({ ...push, branch: undefined, defaultBranch: 'trunk' })).toBe('trunk');
 });
 
-test('a cache ref this run pushed is not a baseline; one it left unchanged is', () => {
-  const stage = (cacheWrite: 'pushed' | 'unchanged') => ({ ...record, stages: [{ name: 'app', steps: 1, cachedSteps: 0, seconds: 1, cacheRef: 'r:app--br-main', pushed: cacheWrite === 'pushed', cacheWrite, cacheFrom: [], stepDetails: [] }] });
-  expect(pushedByThisRun(stage('pushed'), 'r:app--br-main')).toBe(true);
-  expect(pushedByThisRun(stage('unchanged'), 'r:app--br-main')).toBe(false);
-  expect(pushedByThisRun(undefined, 'r:app--br-main')).toBe(false);
-});
-
-test('exact compressed sizes come from a pushed copy of the image: the final tag, else the target\'s inline cache image', () => {
-  const graph = buildStageGraph(DOCKERFILE, { file: 'Dockerfile' });
-  const withTarget = (cacheWrite: 'pushed' | 'unchanged' | 'failed', mode: 'inline' | 'registry' = 'inline'): BuildRecord => ({
-    ...record, mode, digest: 'sha256:d',
-    stages: [{ name: 'app', steps: 1, cachedSteps: 0, seconds: 1, cacheRef: 'r/c:app--br-main', pushed: cacheWrite === 'pushed', cacheWrite, cacheFrom: [], stepDetails: [] }],
-  });
-  expect(pushedTwin(config, graph, withTarget('pushed'))).toBe('r/c:app--br-main');
-  expect(pushedTwin(config, graph, withTarget('unchanged'))).toBe('r/c:app--br-main');
-  expect(pushedTwin(config, graph, withTarget('failed'))).toBeUndefined();
-  expect(pushedTwin(config, graph, withTarget('pushed', 'registry'))).toBeUndefined(); // a cache manifest, not an image
-  const pushing = { ...config, build: { ...config.build, push: true, tags: ['r/app:1'] } };
-  expect(pushedTwin(pushing, graph, withTarget('failed', 'registry'))).toBe('r/app:1');
-  expect(pushedTwin(config, graph, undefined)).toBeUndefined();
-});

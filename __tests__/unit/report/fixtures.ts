@@ -1,8 +1,8 @@
 // A realistic report: a PR adds a junk-carrying apt layer and grows the app layer; one hostile file name.
+import { reportFrom } from '../../helpers/report.js';
 import type { Baseline } from '../../../src/compare/types.js';
 import type { BuildRecord } from '../../../src/buildx/types.js';
 import type { BudgetRule } from '../../../src/config/types.js';
-import { buildReport } from '../../../src/report/build.js';
 import type { Report } from '../../../src/report/types.js';
 import { BASE, image } from '../compare/fixtures.js';
 
@@ -100,7 +100,7 @@ export const baseline: Baseline = {
 };
 
 export function fullReport(): Report {
-  return buildReport({
+  return reportFrom({
     imageKey: 'app',
     image: currentImage(),
     baseline,
@@ -114,7 +114,7 @@ export function fullReport(): Report {
 }
 
 export function firstRunReport(): Report {
-  return buildReport({
+  return reportFrom({
     imageKey: 'app',
     image: currentImage(),
     baselineTried: ['actions-cache: miss', 'registry: localhost:5000/acme/app-buildcache:final--br-main not found'],

@@ -1,7 +1,6 @@
 import { marked, type Token, type Tokens } from 'marked';
+import { reportFrom } from '../../helpers/report.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
-import { buildReport } from '../../../src/report/build.js';
-import { compareImages } from '../../../src/compare/compare.js';
 import { image } from '../compare/fixtures.js';
 import { HOSTILE, baseline, build, firstRunReport, fullReport } from './fixtures.js';
 
@@ -83,7 +82,7 @@ describe('renderMarkdown', () => {
 
   test('identical images: no layer rows, says so', () => {
     const img = baseline.analysis;
-    const md = renderMarkdown(buildReport({ imageKey: 'app', image: img, baseline, generatedAt: '2026-11-23T09:00:00Z' }));
+    const md = renderMarkdown(reportFrom({ imageKey: 'app', image: img, baseline, generatedAt: '2026-11-23T09:00:00Z' }));
     expect(md.split('\n')[0]).toBe('### ✅ app: 16.3 MB compressed (±0 B, ±0 %) — no budget set');
     expect(md).toContain('**Layers:** 0 changed, 0 added, 0 removed, 3 unchanged. Same layers as the baseline.');
     expect(md).toContain('identical layers');
@@ -94,7 +93,7 @@ describe('renderMarkdown', () => {
     const current = image('pr', [baseline.analysis.layers[0], baseline.analysis.layers[2]].map((l) => ({ id: l.diffId.slice(7, 9), createdBy: l.createdBy, size: l.sizeBytes, compressed: l.compressedBytes })));
     current.layers[0].diffId = baseline.analysis.layers[0].diffId;
     current.layers[1].diffId = baseline.analysis.layers[2].diffId;
-    const report = buildReport({ imageKey: 'app', image: current, baseline, diff: compareImages(baseline.analysis, current), generatedAt: '2026-11-23T09:00:00Z' });
+    const report = reportFrom({ imageKey: 'app', image: current, baseline, generatedAt: '2026-11-23T09:00:00Z' });
     const md = renderMarkdown(report);
     expect(md.split('\n')[0]).toBe('### ✅ app: 1.30 MB compressed (-15.0 MB, -92.0 %) — no budget set');
     expect(md).toContain('| base 1 | <code>RUN apk add curl</code> | 4 | — | -15.0 MB | — | -40.0 MB | 🗑️ removed |');
@@ -134,7 +133,7 @@ describe('renderMarkdown under maxChars', () => {
     }));
     const base = image('base', specs.map((s) => ({ ...s, id: `e${s.id}`, size: s.size - 500, files: [] })));
     const current = image('pr', specs);
-    return buildReport({ imageKey: 'app', image: current, baseline: { ...baseline, analysis: base }, generatedAt: '2026-11-23T09:00:00Z', warnings: Array.from({ length: 50 }, (_, i) => `warning ${i}`) });
+    return reportFrom({ imageKey: 'app', image: current, baseline: { ...baseline, analysis: base }, generatedAt: '2026-11-23T09:00:00Z', warnings: Array.from({ length: 50 }, (_, i) => `warning ${i}`) });
   }
 
   test('a huge report is cut to 65 536 characters, least important parts first, and says so', () => {

@@ -134,17 +134,14 @@ describe('budget file', () => {
 });
 
 describe('budget CLI flags', () => {
-  test('flags with the input names become budget inputs; errors name the flag', async () => {
-    const { BUDGET_FLAGS, budgetInputsFromFlags } = await import('../../../src/config/budget.js');
-    const { parseFlags } = await import('../../../src/config/flags.js');
-    const flags = parseFlags('analyze', ['img', '--max-size', '200MB', '--max-growth', '5%', '--fail-on', 'warn'], BUDGET_FLAGS);
-    const inputs = budgetInputsFromFlags(flags);
-    expect(inputs).toEqual({ maxSize: '200MB', maxGrowth: '5%', failOn: 'warn' });
-    expect(readBudgetRules({ inputs, imageKey: 'x', inputLabel: (n) => `--${n}` }).map((r) => [r.metric, r.level, r.source])).toEqual([
-      ['compressed-size', 'fail', '--max-size'],
-      ['growth-percent', 'fail', '--max-growth'],
+  test('flags with the input names become budget rules; errors name the flag', async () => {
+    const { cliConfig } = await import('../../../src/cli/shared.js');
+    const io = { cwd: '/nowhere', env: {} };
+    const { config } = cliConfig('analyze', ['img', '--max-size', '200MB', '--max-growth', '5%', '--fail-on', 'warn'], io);
+    expect(config.budget.map((r) => [r.metric, r.level, r.source])).toEqual([
+      ['compressed-size', 'fail', 'layerwise analyze --max-size'],
+      ['growth-percent', 'fail', 'layerwise analyze --max-growth'],
     ]);
-    const bad = budgetInputsFromFlags(parseFlags('analyze', ['--max-layers', 'lots'], BUDGET_FLAGS));
-    expect(() => readBudgetRules({ inputs: bad, imageKey: 'x', inputLabel: (n) => `--${n}` })).toThrow("--max-layers: expected a whole number such as 30, got 'lots'");
+    expect(() => cliConfig('analyze', ['--max-layers', 'lots'], io)).toThrow("layerwise analyze --max-layers: expected a whole number such as 30, got 'lots'");
   });
 });
