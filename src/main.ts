@@ -7,12 +7,15 @@ import type { ModeOutcome } from './action/outcome.js';
 import { pruneMode } from './action/prune-mode.js';
 import { reportMode } from './action/report-mode.js';
 import { readActionConfig } from './config/action.js';
+import { secretValues } from './report/redact.js';
 import { loadRunContext } from './run-context/runner-files.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     const config = readActionConfig({ get: (name) => core.getInput(name), env, readText: readOptionalText });
     if (config.githubToken) core.setSecret(config.githubToken);
+    // BuildKit prints build-arg values in its step names: the runner masks these in the log.
+    for (const value of secretValues(config.build.buildArgs)) core.setSecret(value);
     const ctx = loadRunContext(env);
     let outcome: ModeOutcome;
     if (config.mode === 'report') outcome = await reportMode(config, ctx);

@@ -17,6 +17,7 @@ import type { ImageAnalysis } from '../image/types.js';
 import { commentBodyLimit } from '../publish/marker.js';
 import { buildReport, renderJson } from '../report/build.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { redactDeep, secretValues } from '../report/redact.js';
 import type { Report } from '../report/types.js';
 import { externalImages } from '../uptodate/key.js';
 import type { PipelineIO, UpToDateHit } from './io.js';
@@ -54,7 +55,10 @@ export async function runPipeline(config: Config, ctx: RunContext, io: PipelineI
   const { record, imageRef, source } = upToDate.hit
     ? await reuseImage(upToDate.hit, upToDate.warnings, io)
     : await buildImage(config, ctx, graph, upToDate.key, upToDate.warnings, io);
-  const image = await io.analyze({ source, ref: imageRef, graph, topFiles: config.topFiles, compressedFrom: source === 'daemon' ? pushedTwin(config, graph, record) : undefined });
+  // Values of build args named like secrets leave the process as `***`, in every file and comment.
+  const secrets = secretValues(config.build.buildArgs);
+  const measured = await io.analyze({ source, ref: imageRef, graph, topFiles: config.topFiles, compressedFrom: source === 'daemon' ? pushedTwin(config, graph, record) : undefined });
+  const image = redactDeep(measured, secrets);
   const found = await findBaseline(config, ctx, graph, record, image, io);
   const diff = found.baseline ? compareImages(found.baseline.analysis, image, { topFiles: config.topFiles }) : null;
   const verdict = evaluateBudget(config.budget, { current: image, diff, baseline: found.baseline ?? null });
@@ -66,8 +70,8 @@ export async function runPipeline(config: Config, ctx: RunContext, io: PipelineI
     baselineTried: found.tried,
     diff,
     verdict,
-    build: record,
-    warnings: [...record.warnings, ...found.warnings],
+    build: redactDeep(record, secrets),
+    warnings: redactDeep([...record.warnings, ...found.warnings], secrets),
   });
   // Sized for the sticky comment, so the renderer (not a blunt cut) decides what to leave out.
   const markdown = renderMarkdown(report, { maxChars: commentBodyLimit(config.imageKey) });

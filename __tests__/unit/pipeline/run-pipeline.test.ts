@@ -112,6 +112,22 @@ test('a branch run that pushed its own scope does not take that ref as its basel
   expect(calls).toContain('baseline main registry=undefined current=1200');
 });
 
+test('values of build args named like secrets reach no report, comment or baseline', async () => {
+  const secret = { ...config, build: { ...config.build, buildArgs: { NPM_TOKEN: 'hunter2', VERSION: '1.2.3' } } };
+  const { io, saved, written, published } = fakeIO({ warnings: [] });
+  io.build = async () => ({
+    ...record,
+    warnings: ['step RUN npm ci --token hunter2 printed a warning'],
+    stages: [{ name: 'app', steps: 1, cachedSteps: 0, seconds: 1, pushed: false, cacheFrom: [], stepDetails: [{ stage: 'app', instruction: 'RUN echo hunter2 1.2.3', cached: false, seconds: 1 }] }],
+  });
+  io.analyze = async () => ({ ...image(1_200), layers: image(1_200).layers.map((l) => ({ ...l, createdBy: 'RUN |2 NPM_TOKEN=hunter2 VERSION=1.2.3 /bin/sh -c npm ci' })) });
+  await runPipeline(secret, push, io);
+  const everything = JSON.stringify([written, published, saved]);
+  expect(everything).not.toContain('hunter2');
+  expect(everything).toContain('NPM_TOKEN=*** VERSION=1.2.3');
+  expect(everything).toContain('RUN echo *** 1.2.3');
+});
+
 test('the baseline branch is what the run merges into, else its own branch', () => {
   expect(baselineBranch(pr)).toBe('main');
   expect(baselineBranch({ ...push, branch: 'release' })).toBe('release');
