@@ -10,6 +10,7 @@ import type { RunContext } from '../core/run-context.js';
 import { measureContext } from '../context/index.js';
 import { RegistryClient } from '../registry/index.js';
 import { execWithActions, type Exec } from './exec.js';
+import { localIdentity, remoteIdentity, sameIdentity } from './identity.js';
 import { planBuilds, type ResolvedMode } from './plan.js';
 import { probeBuilder, type BuilderInfo } from './probe.js';
 import { assembleRecord } from './record.js';
@@ -124,6 +125,16 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
   const tmpDir = await mkdtemp(join(tmpdir(), 'layerwise-build-'));
   const outcomes: RunOutcome[] = [];
   const executedInRun = new Set<string>();
+  const holdsThisBuild = async (ref: string): Promise<boolean | undefined> => {
+    const pinned = resolved.pinned.get(ref);
+    if (!pinned || !(registry instanceof RegistryClient)) return undefined;
+    try {
+      const [local, remote] = await Promise.all([localIdentity(exec, ref, env), remoteIdentity(registry, pinned, config.build.platforms[0])]);
+      return local ? sameIdentity(local, remote) : undefined;
+    } catch {
+      return undefined; // cannot tell: keep the tag, as before the check existed
+    }
+  };
   const copyComplete = async (from: string, to: string) => {
     try {
       await copyManifest(registry, from, to);
@@ -142,7 +153,7 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
       const outcome = await runStageOrImageBuild(planned, {
         exec, env, build: config.build, progress: builder.progress, cacheFrom, tmpDir, log, index, driver: builder.driver,
         writtenRefExists: Boolean(planned.writesCacheRef && resolved.pinned.has(planned.writesCacheRef)),
-        executedInRun, copyComplete,
+        executedInRun, copyComplete, holdsThisBuild,
       });
       outcomes.push(outcome);
       for (const s of outcome.summary.steps) if (s.executed) executedInRun.add(stepKey(s));

@@ -26,6 +26,11 @@ export interface RunOptions {
   executedInRun: Set<string>;
   /** After a successful push of a complete export (inline): copy the ref to planned.completeCopyRef. */
   copyComplete?: (from: string, to: string) => Promise<void>;
+  /**
+   * Whether the written ref (as pinned before the run) holds the image this build just loaded under the same
+   * name: same layers and content key. Undefined when it cannot tell (no local image, registry unreachable).
+   */
+  holdsThisBuild?: (ref: string) => Promise<boolean | undefined>;
 }
 
 export interface RunOutcome extends InvocationResult {
@@ -55,8 +60,13 @@ export async function runStageOrImageBuild(planned: PlannedBuild, opts: RunOptio
     return outcome;
   };
   if (!changed && opts.writtenRefExists) {
-    opts.log(`layerwise: every step of ${planned.stage} came from cache; ${ref} is current, not re-exported`);
-    return { ...first, cacheWrite: 'unchanged' };
+    // Every step came from cache — but the tag may hold another build (A → B → A, or a concurrent run).
+    const holds = planned.output.type === 'cache-image' ? await opts.holdsThisBuild?.(ref) : undefined;
+    if (holds !== false) {
+      opts.log(`layerwise: every step of ${planned.stage} came from cache; ${ref} is current, not re-exported`);
+      return { ...first, cacheWrite: 'unchanged' };
+    }
+    opts.log(`layerwise: every step of ${planned.stage} came from cache, but ${ref} holds another build; pushing this one`);
   }
   if (planned.output.type === 'cache-image' && opts.driver === 'docker') {
     // The image (with its inline cache in the config) is in the daemon: push it as is.

@@ -35,6 +35,21 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO {
   const registry = new RegistryClient({ env, timeoutMs: 15_000, warn: opts.warn });
   const docker = dockerClient(env.DOCKER_HOST);
   const platform = config.build.platforms[0];
+  /**
+   * Sizes read from a pushed copy count only when that copy holds every layer of the image measured: a tag may
+   * have been overwritten by a concurrent run since. Otherwise every layer's gzip size is estimated (marked ≈).
+   */
+  const coveringAll = async (sizes: Map<string, number> | undefined, ref: string): Promise<Map<string, number> | undefined> => {
+    if (!sizes) return undefined;
+    try {
+      const layers = (await docker.getImage(ref).inspect()).RootFS?.Layers ?? [];
+      if (layers.length && layers.every((d) => sizes.has(d))) return sizes;
+      opts.warn(`compressed sizes are estimated with gzip: the pushed copy no longer holds this image (overwritten by another run?)`);
+    } catch {
+      // The daemon says nothing about the image: the analysis will say so itself.
+    }
+    return undefined;
+  };
   return {
     async readDockerfile(path) {
       try {
@@ -71,7 +86,7 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO {
     async analyze({ source, ref, graph, topFiles, compressedFrom }) {
       if (source === 'registry') return analyzeImage(registryImage(ref, { env }), { graph, topFiles, platform });
       const compressedSizes = await pushedLayerSizes(compressedFrom, platform, env, opts.warn);
-      return analyzeImage(daemonImage(ref, docker), { graph, topFiles, platform, compressedSizes });
+      return analyzeImage(daemonImage(ref, docker), { graph, topFiles, platform, compressedSizes: await coveringAll(compressedSizes, ref) });
     },
     findBaseline(key, { current, registryRef }) {
       const stores: BaselineStore[] = [
