@@ -8,6 +8,7 @@ import type { LayerDiff } from '../compare/types.js';
 import type { BudgetRule } from '../config/types.js';
 import type { RunContext } from '../core/run-context.js';
 import type { ImageAnalysis } from '../image/types.js';
+import { limitReport } from './limit-report.js';
 import { REPORT_SCHEMA_VERSION, type BaselineSummary, type Report, type ReportContext } from './types.js';
 
 export interface ReportParts {
@@ -37,7 +38,8 @@ export function buildReport(parts: ReportParts): Report {
   const verdict = parts.verdict ?? evaluateBudget(parts.rules ?? [], { current: parts.image, diff, baseline });
   const tried = parts.baselineTried ?? [];
   const generatedAt = parts.generatedAt instanceof Date ? parts.generatedAt.toISOString() : (parts.generatedAt ?? new Date().toISOString());
-  return {
+  // Cut to what report mode accepts, so the artifact a fork PR uploads can always be posted.
+  return limitReport({
     schemaVersion: REPORT_SCHEMA_VERSION,
     imageKey: parts.imageKey,
     generatedAt,
@@ -50,7 +52,7 @@ export function buildReport(parts: ReportParts): Report {
     verdict,
     build: parts.build ?? null,
     warnings: parts.warnings ?? [],
-  };
+  });
 }
 
 /** The JSON artifact: stable key order (as built), two-space indent, trailing newline. */
