@@ -5,6 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { compareForCli } from './compare.js';
 import { BUDGET_FLAGS, budgetInputsFromFlags, type BudgetInputs } from '../config/budget.js';
+import { parseWholeNumber } from '../config/inputs.js';
 import { boolFlag, parseFlags, stringFlag, type ParsedFlags } from '../config/flags.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderComparison } from '../report/terminal.js';
@@ -81,11 +82,8 @@ export function parseAnalyzeFlags(argv: string[]): AnalyzeCliOptions | 'help' {
       `layerwise analyze: expected one IMAGE, FILE.tar or -, got ${flags.positionals.length ? flags.positionals.map((p) => `'${p}'`).join(' ') : 'none'}`,
     );
   }
-  const topRaw = stringFlag(flags, 'top');
-  const top = topRaw === undefined ? 5 : Number(topRaw);
-  if (!Number.isInteger(top) || top < 0 || top > 1000 || !/^\d+$/.test(topRaw ?? '5')) {
-    throw new InputError(`layerwise analyze --top: expected a whole number from 0 to 1000, got '${topRaw}'`);
-  }
+  // The analysis JSON is not read back as a report: it may list more files than a report holds.
+  const top = parseWholeNumber('layerwise analyze --top', stringFlag(flags, 'top') ?? '5', undefined, 0, 1000);
   const platform = stringFlag(flags, 'platform');
   if (platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform)) {
     throw new InputError(`layerwise analyze --platform: expected os/arch[/variant] such as linux/amd64, got '${platform}'`);

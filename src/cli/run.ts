@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { cliBaselineStore, cliBudgetRules } from './compare.js';
 import { BuildFailedError } from '../buildx/build.js';
 import { BUDGET_FLAGS, budgetInputsFromFlags } from '../config/budget.js';
-import { InputError } from '../core/errors.js';
+import { parseTopFiles } from '../config/inputs.js';
 import { boolFlag, parseFlags, stringFlag, type FlagSpec } from '../config/flags.js';
 import { renderAnalysisTable } from '../image/table.js';
 import { realPipelineIO } from '../pipeline/adapters.js';
@@ -29,7 +29,7 @@ Budget flags: --max-size, --max-compressed-size, --max-uncompressed-size, --max-
               --max-wasted, --min-efficiency, --max-layer-size, --fail-on, --budget-file (as the action inputs).
       --baseline X          compare with an image (daemon, or registry ref) or an earlier --json report
       --image-key K         name of this image in reports and budget files (default the target)
-      --top N               largest files kept per layer (default 10)
+      --top N               largest files kept per layer, 1 to 100 (default 10)
       --json FILE           write the JSON report (docs/report.schema.json)
       --markdown FILE       write the Markdown the PR comment shows
       --no-skip-unchanged   build even when an image for the same inputs exists`;
@@ -51,9 +51,7 @@ export const runCommand: Command = async (argv, io) => {
     return 0;
   }
   const { config, ctx, json } = buildOptionsFromFlags('run', flags, io);
-  const topRaw = stringFlag(flags, 'top') ?? '10';
-  if (!/^\d+$/.test(topRaw) || Number(topRaw) < 1) throw new InputError(`layerwise run --top: expected a whole number ≥ 1, got '${topRaw}'`);
-  config.topFiles = Number(topRaw);
+  config.topFiles = parseTopFiles('layerwise run --top', stringFlag(flags, 'top') ?? '10', undefined);
   config.imageKey = stringFlag(flags, 'image-key') ?? config.build.target ?? 'image';
   config.skipUnchanged = !boolFlag(flags, 'no-skip-unchanged');
   config.reportPath = json ? resolve(io.cwd, json) : join(tmpdir(), `layerwise-report-${process.pid}.json`);

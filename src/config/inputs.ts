@@ -2,11 +2,15 @@
 // calling @actions/core, so tests hand in plain data and main.ts hands in core.getInput.
 import type { ActionMode, CacheMode, Config } from './types.js';
 import { InputError } from '../core/errors.js';
+import { LIST_LIMITS } from '../core/report-limits.js';
 import { parseKeyValues } from './flags.js';
 import { DEFAULT_BUDGET_FILE, readBudgetRules, RULE_NAMES, type BudgetInputs } from './budget.js';
 
 /** Returns the raw input ('' when unset), as core.getInput does. */
 export type InputGetter = (name: string) => string;
+
+/** Most largest-files per layer: the report's limit. */
+export const MAX_TOP_FILES = LIST_LIMITS.topFiles;
 
 const MODES: ActionMode[] = ['build', 'report', 'prune'];
 const CACHE_MODES: CacheMode[] = ['auto', 'inline', 'registry'];
@@ -43,12 +47,23 @@ export function parseChoice<T extends string>(name: string, raw: string, choices
 }
 
 export function parseCount(name: string, raw: string, fallback: number, min = 0): number {
+  return parseWholeNumber(`input ${name}`, raw, fallback, min);
+}
+
+/** A whole number in [min, max] named by `where` (an input or a flag); '' → fallback (an error without one). */
+export function parseWholeNumber(where: string, raw: string, fallback: number | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const v = raw.trim();
-  if (v === '') return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < min) {
-    throw new InputError(`input ${name}: expected a whole number ≥ ${min}, got '${raw}'`);
+  if (v === '' && fallback !== undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new InputError(`${where}: expected a whole number ${range}, got '${raw}'`);
   }
   return Number(v);
+}
+
+/** Largest files listed per layer: at most what a report holds (report mode refuses a report with more). */
+export function parseTopFiles(where: string, raw: string, fallback: number | undefined, min = 1): number {
+  return parseWholeNumber(where, raw, fallback, min, MAX_TOP_FILES);
 }
 
 /** `ghcr.io/acme/app:1.2` → `ghcr.io/acme/app-buildcache`: caches live beside the image, never in it. */
@@ -138,7 +153,7 @@ export function readActionConfig({ get, env }: ReadConfigOptions): Omit<Config, 
     },
     budgetFile: get('budget-file').trim() || DEFAULT_BUDGET_FILE,
     cleanupIntermediateImages: parseBoolean('cleanup-intermediate-images', get('cleanup-intermediate-images'), false),
-    topFiles: parseCount('top-files', get('top-files'), 10, 1),
+    topFiles: parseTopFiles('input top-files', get('top-files'), 10),
     githubToken: get('github-token').trim() || undefined,
     comment: parseBoolean('comment', get('comment'), true),
     commentAuthor: get('comment-author').trim() || 'github-actions[bot]',

@@ -97,6 +97,7 @@ describe('layerwise analyze', () => {
       [['analyze'], 'layerwise analyze: expected one IMAGE, FILE.tar or -, got none'],
       [['analyze', 'a', 'b'], "layerwise analyze: expected one IMAGE, FILE.tar or -, got 'a' 'b'"],
       [['analyze', 'img.tar', '--top', 'ten'], "layerwise analyze --top: expected a whole number from 0 to 1000, got 'ten'"],
+      [['analyze', 'img.tar', '--top', ''], "layerwise analyze --top: expected a whole number from 0 to 1000, got ''"],
       [['analyze', 'img.tar', '--platform', 'amd64'], "layerwise analyze --platform: expected os/arch[/variant] such as linux/amd64, got 'amd64'"],
       [['analyze', 'missing.tar'], 'layerwise analyze: missing.tar: no such file (expected a `docker save` tar, or an image name)'],
       [['analyze', 'img.tar', '--file', 'nope/Dockerfile'], 'layerwise analyze --file: cannot read nope/Dockerfile (ENOENT)'],

@@ -47,7 +47,9 @@ describe('readActionConfig', () => {
     ['cache-mode', 'gha', "input cache-mode: expected one of auto, inline, registry, got 'gha'"],
     ['mode', 'deploy', "input mode: expected one of build, report, prune, got 'deploy'"],
     ['cache-max-sources', '0', "input cache-max-sources: expected a whole number ≥ 1, got '0'"],
-    ['top-files', 'ten', "input top-files: expected a whole number ≥ 1, got 'ten'"],
+    ['top-files', 'ten', "input top-files: expected a whole number from 1 to 100, got 'ten'"],
+    // A report holds at most 100 files per layer (report mode refuses more): refused here, not at posting time.
+    ['top-files', '150', "input top-files: expected a whole number from 1 to 100, got '150'"],
     ['build-args', 'NOVALUE', "input build-args: expected KEY=VALUE, got 'NOVALUE'"],
   ])('bad %s=%s is one clear line', (name, value, message) => {
     const read = () => readActionConfig({ get: getter({ [name]: value }), env: {} });
