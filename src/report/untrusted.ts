@@ -131,6 +131,11 @@ export function parseUntrustedReport(textIn: string, file: string): Report {
   } catch (err) {
     throw new InputError(`${file}: not JSON (${(err as Error).message.split('\n')[0]})`);
   }
+  return checkReport(json, file);
+}
+
+/** Checks parsed JSON against the report shape and rebuilds it from known fields; throws an InputError in one line. */
+export function checkReport(json: unknown, file: string): Report {
   try {
     return report(json, '$');
   } catch (err) {
