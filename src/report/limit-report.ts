@@ -19,7 +19,8 @@ export function limitReport(report: Report): Report {
     out = fitReport(report, cuts);
   } catch (err) {
     if (!(err instanceof ShapeError)) throw err;
-    // A report that breaks its own schema is a bug; the build still stands, and the warning says what report mode will refuse.
+    // A report that breaks its own schema is a bug: the build still stands, and a warning says report mode will
+    // refuse it.
     return withWarnings(report, [`this report breaks its schema at ${err.message}: report mode would refuse it`]);
   }
   // The warnings list says itself how many it left out; the other cuts get a warning each. Room is kept for

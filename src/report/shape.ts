@@ -102,8 +102,7 @@ type Out<F extends Fields> = { [K in keyof F as F[K] extends Optional<unknown> ?
   [K in keyof F as F[K] extends Optional<unknown> ? K : never]?: F[K] extends Optional<infer T> ? T : never;
 };
 
-export const obj =
-  <F extends Fields>(fields: F): Shape<Out<F>> => {
+export const obj = <F extends Fields>(fields: F): Shape<Out<F>> => {
   const known = Object.entries(fields);
   return (v, path, fit) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ShapeError(path, 'an object');
@@ -111,7 +110,7 @@ export const obj =
     const out: Record<string, unknown> = {};
     for (const [name, f] of known) {
       const value = Object.hasOwn(src, name) ? src[name] : undefined;
-      const at = path + '.' + name;
+      const at = `${path}.${name}`;
       if (typeof f === 'object') {
         if (value !== undefined) out[name] = f.optional(value, at, fit);
       } else {

@@ -111,6 +111,14 @@ describe('every report build mode makes passes report mode', () => {
     expect(out.image.layers[0].diffId).toBe(r.image.layers[0].diffId);
   });
 
+  test('a report that breaks its own schema (a bug) is kept, with a warning, rather than failing the build', () => {
+    const r = fixtureReport();
+    (r.image.layers[0] as unknown as Record<string, unknown>).instruction = 5;
+    const out = limitReport(r);
+    expect(out.image).toBe(r.image);
+    expect(out.warnings).toEqual(['this report breaks its schema at $.image.layers[0].instruction: expected a string: report mode would refuse it']);
+  });
+
   test('a stored baseline is cut to the limits it is read back with', () => {
     const image = fixtureReport().image;
     image.hints = Array.from({ length: 230 }, () => image.hints[0]);
