@@ -19,9 +19,10 @@ export const OUTPUT_FORMS = {
   'compressed-size': { form: WHOLE, says: 'a whole number of bytes' },
   'size-delta': { form: /^-?\d{1,16}$/, says: 'a whole number of bytes' },
   'cache-hit-ratio': { form: /^(0|1|0\.\d{1,3})$/, says: 'a ratio from 0 to 1 with at most 3 decimals' },
-  // The path the action wrote or read the report at: letters, digits and the punctuation of paths, no quotes,
-  // `$`, backticks, semicolons or line breaks.
-  'report-path': { form: /^[\p{L}\p{N}_./\\:@+,=~ -]{1,4096}$/u, says: 'a file path' },
+  // The path the action wrote or read the report at (the workflow's own input, or RUNNER_TEMP): any path without
+  // quotes, backticks, `$`, `;`, `|`, `&`, `<`, `>` or control characters.
+  // eslint-disable-next-line no-control-regex
+  'report-path': { form: /^[^\u0000-\u001f\u007f"'`$;|&<>]{1,4096}$/u, says: 'a file path without quotes or shell operators' },
   'image-id': { form: SHA256, says: 'sha256:<64 hex digits>' },
   digest: { form: SHA256, says: 'sha256:<64 hex digits>' },
   skipped: { form: /^(true|false)$/, says: 'true or false' },
