@@ -9,6 +9,7 @@ import { reportMode } from './action/report-mode.js';
 import { readActionConfig } from './config/action.js';
 import { secretValues } from './report/redact.js';
 import { loadRunContext } from './run-context/runner-files.js';
+import { checkOutputs } from './publish/outputs.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
@@ -21,7 +22,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (config.mode === 'report') outcome = await reportMode(config, ctx);
     else if (config.mode === 'prune') outcome = await pruneMode(config, ctx, env);
     else outcome = await buildMode(config, ctx, env);
-    for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
+    // One check for every mode: each value in its exact form or empty (report mode's come from a fork's artifact).
+    const { outputs, warnings } = checkOutputs(outcome.outputs);
+    warnings.forEach((w) => core.warning(w));
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
     if (outcome.failure) core.setFailed(outcome.failure);
   } catch (err) {
     core.setFailed(oneLine((err as Error).message ?? String(err)));

@@ -5,6 +5,7 @@ import { evaluateBudget } from '../../src/budget/evaluate.js';
 import type { BudgetRule } from '../../src/config/types.js';
 import type { ImageAnalysis, LayerAnalysis } from '../../src/image/types.js';
 import type { Report } from '../../src/report/types.js';
+import { LIST_LIMITS, STRING_LIMITS } from '../../src/core/report-limits.js';
 
 function layer(index: number, diffId: string, instruction: string, line: number, compressedBytes: number, paths: string[] = []): LayerAnalysis {
   return {
@@ -51,4 +52,45 @@ export function fixtureReport(over: { pr?: number; imageKey?: string; strings?: 
     baseline: { source: 'actions-cache', branch: 'main', commit: 'e'.repeat(40), ref: 'layerwise-baseline-v1-web-main-1', compressedBytes: base.compressedBytes, sizeBytes: base.sizeBytes, layerCount: 2 },
     baselineTried: ['actions-cache: hit'], diff, verdict, build: null, warnings: [],
   };
+}
+
+/**
+ * The largest report the validator allows, for what matters to the file size: every list at its limit and every
+ * string at its cap, except the lists limitReport may empty (largest files, per-step details, invocations), which
+ * hold `droppable` items each (their limit by default) — whatever they hold, the report that is left once they are
+ * empty is the same.
+ */
+export function maximalReport(droppable?: number): Report {
+  const L = LIST_LIMITS;
+  const D = (limit: number) => Math.min(limit, droppable ?? limit);
+  const S = STRING_LIMITS;
+  const text = (n: number, c = 'x') => c.repeat(n);
+  const base = fixtureReport();
+  const l0 = base.image.layers[1];
+  const r: Report = structuredClone(base);
+  const file = { path: text(S.path, 'p'), bytes: 1, change: 'added' as const };
+  r.image.layers = Array.from({ length: L.layers }, (_, i) => ({
+    ...l0, index: i % 10_000, instruction: text(S.text), createdBy: text(S.text), stage: text(S.name), topFiles: Array(D(L.topFiles)).fill(file),
+  }));
+  r.image.hints = Array.from({ length: L.hints }, () => ({ ...base.image.hints[0], title: text(S.name), instruction: text(S.text), fix: text(S.text), paths: Array(L.hintPaths).fill(text(S.path)) }));
+  r.image.warnings = Array(L.warnings).fill(text(S.text));
+  const d0 = base.diff!.layers[1];
+  r.diff!.layers = Array.from({ length: L.diffLayers }, () => ({
+    ...d0, instruction: text(S.text), baseInstruction: text(S.text), files: Array(D(L.topFiles)).fill({ path: text(S.path), currentBytes: 1, deltaBytes: 1, change: 'appeared' }),
+  }));
+  r.verdict.results = Array(L.rules).fill({ ...base.verdict.results[0], message: text(S.text) });
+  r.verdict.deciding = r.verdict.results;
+  const ref = text(S.ref, 'r');
+  r.build = {
+    stages: Array.from({ length: L.stages }, () => ({
+      name: text(S.name), steps: 1, cachedSteps: 1, seconds: 1, pushed: false, cacheRef: ref, cacheFrom: Array(L.cacheFromPerStage).fill(ref),
+      stepDetails: Array(D(L.stepsPerStage)).fill({ stage: text(S.name), instruction: text(S.text), cached: true, seconds: 0, error: text(S.text) }),
+    })),
+    cacheSources: Array(L.cacheSources).fill({ ref, status: 'error', detail: text(S.text) }),
+    totalSteps: 1, cachedSteps: 1, cacheHitRatio: 1, seconds: 1, mode: 'inline', warnings: Array(L.warnings).fill(text(S.text)),
+    invocations: Array(D(L.invocations)).fill({ kind: 'stage', stage: text(S.name), seconds: 1, cacheFrom: 1, writes: text(S.text) }),
+    context: { bytes: 1, files: 1, largest: Array(D(L.contextLargest)).fill({ path: text(S.path), bytes: 1 }), warning: text(S.text) },
+  };
+  r.warnings = Array(L.warnings).fill(text(S.text));
+  return r;
 }

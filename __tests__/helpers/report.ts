@@ -5,7 +5,10 @@ import type { BudgetRule } from '../../src/config/types.js';
 import { buildReport, type ReportParts } from '../../src/report/build.js';
 import type { Report } from '../../src/report/types.js';
 
-export function reportFrom(parts: Omit<ReportParts, 'diff' | 'verdict'> & { rules?: BudgetRule[]; topFiles?: number }): Report {
+/** What the pipeline hands its compare, budget and report steps. */
+export type ReportInputs = Omit<ReportParts, 'diff' | 'verdict'> & { rules?: BudgetRule[]; topFiles?: number };
+
+export function reportFrom(parts: ReportInputs): Report {
   const { rules = [], topFiles, ...rest } = parts;
   const baseline = parts.baseline ?? null;
   const diff = baseline ? compareImages(baseline.analysis, parts.image, { topFiles }) : null;

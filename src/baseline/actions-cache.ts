@@ -10,6 +10,7 @@ import type { Baseline } from '../compare/types.js';
 import type { BaselineKey, WritableBaselineStore } from './types.js';
 import { escapeKeyPart } from '../core/keys.js';
 import type { Logger } from '../core/log.js';
+import { limitAnalysis } from '../report/limit-report.js';
 import { parseImageAnalysis } from '../report/untrusted.js';
 
 export const BASELINE_KEY_PREFIX = 'layerwise-baseline-v1';
@@ -79,7 +80,9 @@ export function actionsCacheBaselineStore(opts: ActionsCacheBaselineOptions): Wr
       try {
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir, { recursive: true });
-        const stored = { branch: key.branch, commit: baseline.commit, ref: baseline.ref, analysis: baseline.analysis };
+        // Cut to the limits load() reads it back with, so a big image's baseline is not refused by the next run.
+        const analysis = limitAnalysis(baseline.analysis, (m) => log.info(`layerwise: ${m}`));
+        const stored = { branch: key.branch, commit: baseline.commit, ref: baseline.ref, analysis };
         writeFileSync(join(dir, 'baseline.json'), JSON.stringify(stored));
         const id = await cache.saveCache([dir], cacheKey);
         // saveCache reports its own failures (warning) and returns -1.

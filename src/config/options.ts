@@ -2,6 +2,7 @@
 // action.yml's inputs and the README's table are generated from it (scripts/options.mjs), the CLI builds its
 // flags and help from it, and config/read.ts turns the raw values of either surface into one Config.
 // Pure data: no I/O.
+import { LIST_LIMITS } from '../core/report-limits.js';
 
 export type CliCommand = 'run' | 'build' | 'analyze' | 'stages' | 'prune';
 
@@ -43,8 +44,8 @@ export interface OptionDef {
   cli?: CliFlag;
 }
 
-/** Most largest files kept per layer: the report validator refuses more (report mode reads what build mode wrote). */
-export const MAX_TOP_FILES = 100;
+/** Most largest files kept per layer: a report holds no more (report mode reads what build mode wrote). */
+export const MAX_TOP_FILES = LIST_LIMITS.topFiles;
 
 const BUILD: readonly CliCommand[] = ['run', 'build'];
 const GRAPH: readonly CliCommand[] = ['run', 'build', 'stages'];

@@ -6,6 +6,7 @@ import type { Verdict } from '../budget/types.js';
 import type { LayerDiff } from '../compare/types.js';
 import type { RunContext } from '../core/run-context.js';
 import type { ImageAnalysis } from '../image/types.js';
+import { limitReport } from './limit-report.js';
 import { REPORT_SCHEMA_VERSION, type BaselineSummary, type Report, type ReportContext } from './types.js';
 
 export interface ReportParts {
@@ -31,7 +32,8 @@ export function buildReport(parts: ReportParts): Report {
   const baseline = parts.baseline ?? null;
   const tried = parts.baselineTried ?? [];
   const generatedAt = parts.generatedAt instanceof Date ? parts.generatedAt.toISOString() : (parts.generatedAt ?? new Date().toISOString());
-  return {
+  // Cut to what report mode accepts, so the artifact a fork PR uploads can always be posted.
+  return limitReport({
     schemaVersion: REPORT_SCHEMA_VERSION,
     imageKey: parts.imageKey,
     generatedAt,
@@ -44,7 +46,7 @@ export function buildReport(parts: ReportParts): Report {
     verdict: parts.verdict,
     build: parts.build ?? null,
     warnings: parts.warnings ?? [],
-  };
+  });
 }
 
 /** The JSON artifact: stable key order (as built), two-space indent, trailing newline. */

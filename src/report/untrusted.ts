@@ -1,116 +1,141 @@
 // Report mode reads a JSON report that a `pull_request` run uploaded — for a fork PR, written by code the fork
 // author controls. Everything in it is hostile: it is size-capped, checked field by field and rebuilt from known
-// fields only before anything renders it (the renderer escapes every string it shows).
+// fields only before anything renders it (the renderer escapes every string it shows). The limits come from
+// core/report-limits.ts, which report assembly applies too (fitReport), so reports this action writes always pass.
 import { InputError } from '../core/errors.js';
 import type { ImageAnalysis } from '../image/types.js';
 import type { Report } from './types.js';
-import { bool, int, list, nullable, num, obj, oneOf, opt, str, ShapeError, type Shape } from './shape.js';
+import { LIST_LIMITS as L, MAX_REPORT_BYTES, NUMBER_LIMITS as N, STRING_LIMITS as S, utf8Bytes } from '../core/report-limits.js';
+import { bool, int, list, nullable, num, obj, oneOf, opt, str, ShapeError, type Fit, type Shape } from './shape.js';
 
-/** Largest report file read (a real one with 127 layers × 10 top files is ~100 KB). */
-export const MAX_REPORT_BYTES = 8 * 1024 * 1024;
+export { MAX_REPORT_BYTES } from '../core/report-limits.js';
 
-const bytes = num(0, 1e15);
-const count = int(0, 1e9);
-const name = str(300);
-const text = str(2000);
+const bytes = num(0, N.bytes);
+const signedBytes = num(-N.bytes, N.bytes);
+const count = int(0, N.count);
+const layerIndex = int(0, N.layerIndex);
+const line = int(1, N.line);
+const seconds = num(0, N.seconds);
+const percent = nullable(num(-100, N.percent));
+const ruleValue = num(-N.ruleValue, N.ruleValue);
+const name = str(S.name);
+const text = str(S.text);
+const path = str(S.path);
+const ref = str(S.ref);
+const id = str(S.id);
+const texts = (max: number) => list(text, max);
 
-const layerFile = obj({ path: str(1000), bytes, change: oneOf('added', 'modified') });
+const layerFile = obj({ path, bytes, change: oneOf('added', 'modified'), previousBytes: opt(bytes) });
 const layer = obj({
-  index: int(0, 10_000), diffId: str(100), digest: opt(str(100)), sizeBytes: bytes, compressedBytes: bytes,
-  compressedSource: oneOf('manifest', 'gzip', 'tar'), mediaType: opt(str(200)), compression: opt(oneOf('gzip', 'zstd', 'none')), instruction: text, createdBy: text, stage: opt(name), line: opt(int(1, 1e7)),
-  files: obj({ added: count, modified: count, deleted: count }), topFiles: list(layerFile, 100), wastedBytes: bytes,
+  index: layerIndex, diffId: id, digest: opt(id), sizeBytes: bytes, compressedBytes: bytes,
+  compressedSource: oneOf('manifest', 'gzip', 'tar'), mediaType: opt(str(S.mediaType)), compression: opt(oneOf('gzip', 'zstd', 'none')),
+  instruction: text, createdBy: text, stage: opt(name), line: opt(line),
+  files: obj({ added: count, modified: count, deleted: count }), topFiles: list(layerFile, L.topFiles), wastedBytes: bytes,
 });
 const hint = obj({
-  rule: name, title: name, bytes, layerIndex: int(0, 10_000), instruction: text, line: opt(int(1, 1e7)),
-  paths: list(str(1000), 50), fix: text,
+  rule: name, title: name, bytes, layerIndex, instruction: text, line: opt(line), paths: list(path, L.hintPaths), fix: text,
 });
 const image: Shape<ImageAnalysis> = obj({
-  ref: str(500), id: opt(str(100)), platform: opt(name), compressedBytes: bytes, sizeBytes: bytes, layerCount: int(0, 10_000),
-  wastedBytes: bytes, efficiency: num(0, 1), layers: list(layer, 1000), hints: list(hint, 200),
-  compressedSource: opt(oneOf('manifest', 'gzip', 'tar', 'mixed')), warnings: opt(list(text, 100)),
+  ref, id: opt(id), platform: opt(name), compressedBytes: bytes, sizeBytes: bytes, layerCount: int(0, N.layerIndex),
+  wastedBytes: bytes, efficiency: num(0, 1), layers: list(layer, L.layers), hints: list(hint, L.hints),
+  compressedSource: opt(oneOf('manifest', 'gzip', 'tar', 'mixed')), warnings: opt(texts(L.warnings)),
 });
 
 const sizes = obj({ compressedBytes: bytes, sizeBytes: bytes });
-const signedSizes = obj({ compressedBytes: num(-1e15, 1e15), sizeBytes: num(-1e15, 1e15) });
-const totals = obj({ compressedBytes: bytes, sizeBytes: bytes, layerCount: int(0, 10_000), wastedBytes: bytes });
+const signedSizes = obj({ compressedBytes: signedBytes, sizeBytes: signedBytes });
+const totals = obj({ compressedBytes: bytes, sizeBytes: bytes, layerCount: int(0, N.layerIndex), wastedBytes: bytes });
 const status = oneOf('unchanged', 'changed', 'added', 'removed');
 const fileDelta = obj({
-  path: str(1000), baseBytes: opt(bytes), currentBytes: bytes, deltaBytes: num(-1e15, 1e15), change: oneOf('appeared', 'grew'),
+  path, baseBytes: opt(bytes), currentBytes: bytes, deltaBytes: signedBytes, change: oneOf('appeared', 'grew'),
 });
 const layerDelta = obj({
-  status, index: opt(int(0, 10_000)), baseIndex: opt(int(0, 10_000)), instruction: text, baseInstruction: opt(text),
-  line: opt(int(1, 1e7)), stage: opt(name), diffId: opt(str(100)), baseDiffId: opt(str(100)),
+  status, index: opt(layerIndex), baseIndex: opt(layerIndex), instruction: text, baseInstruction: opt(text),
+  line: opt(line), stage: opt(name), diffId: opt(id), baseDiffId: opt(id),
   matchedBy: opt(oneOf('prefix', 'diffId', 'instruction', 'position')), moved: opt(bool), base: opt(sizes), current: opt(sizes),
-  delta: signedSizes, files: list(fileDelta, 100),
+  delta: signedSizes, files: list(fileDelta, L.topFiles),
 });
 const diff = obj({
   base: totals, current: totals,
   delta: obj({
-    compressedBytes: num(-1e15, 1e15), sizeBytes: num(-1e15, 1e15), layerCount: int(-10_000, 10_000),
-    wastedBytes: num(-1e15, 1e15), compressedPercent: nullable(num(-100, 1e9)), sizePercent: nullable(num(-100, 1e9)),
+    compressedBytes: signedBytes, sizeBytes: signedBytes, layerCount: int(-N.layerIndex, N.layerIndex),
+    wastedBytes: signedBytes, compressedPercent: percent, sizePercent: percent,
   }),
-  layers: list(layerDelta, 2000),
+  layers: list(layerDelta, L.diffLayers),
   counts: obj({ unchanged: count, changed: count, added: count, removed: count }),
-  sharedPrefix: int(0, 10_000), identical: bool, notes: opt(list(text, 20)),
+  sharedPrefix: layerIndex, identical: bool, notes: opt(texts(L.diffNotes)),
 });
 
 const metric = oneOf('compressed-size', 'size', 'growth-bytes', 'growth-percent', 'layers', 'wasted-bytes', 'efficiency', 'largest-layer');
 const level = oneOf('warn', 'fail');
-const rule = obj({ metric, limit: num(-1e15, 1e15), level, source: name });
+const rule = obj({ metric, limit: ruleValue, level, source: name });
 const ruleResult = obj({
-  rule, metric, level, actual: nullable(num(-1e15, 1e15)), limit: num(-1e15, 1e15),
+  rule, metric, level, actual: nullable(ruleValue), limit: ruleValue,
   status: oneOf('pass', 'warn', 'fail', 'skipped'), message: text, jointWith: opt(metric),
 });
 const verdict = obj({
-  status: oneOf('pass', 'warn', 'fail'), results: list(ruleResult, 100), deciding: list(ruleResult, 100), summary: text,
-  notes: list(text, 50),
+  status: oneOf('pass', 'warn', 'fail'), results: list(ruleResult, L.rules), deciding: list(ruleResult, L.rules), summary: text,
+  notes: texts(L.verdictNotes),
 });
 
 const step = obj({
-  stage: name, instruction: text, line: opt(int(1, 1e7)), cached: bool, seconds: num(0, 1e7), error: opt(text),
+  stage: name, instruction: text, line: opt(line), index: opt(int(0, N.count)), cached: bool, seconds, error: opt(text),
 });
 const stage = obj({
-  name, steps: count, cachedSteps: count, seconds: num(0, 1e7), cacheRef: opt(str(500)), pushed: bool,
-  cacheFrom: list(str(500), 100), stepDetails: list(step, 1000), cacheWrite: opt(oneOf('pushed', 'unchanged', 'failed')),
+  name, steps: count, cachedSteps: count, seconds, cacheRef: opt(ref), pushed: bool,
+  cacheFrom: list(ref, L.cacheFromPerStage), stepDetails: list(step, L.stepsPerStage), cacheWrite: opt(oneOf('pushed', 'unchanged', 'failed')),
 });
 const build = obj({
-  stages: list(stage, 200),
-  cacheSources: list(obj({ ref: str(500), status: oneOf('imported', 'missing', 'error'), detail: opt(text) }), 500),
-  totalSteps: count, cachedSteps: count, cacheHitRatio: num(0, 1), seconds: num(0, 1e7), mode: oneOf('inline', 'registry'),
-  imageId: opt(str(100)), digest: opt(str(100)), warnings: list(text, 100),
-  upToDate: opt(obj({ key: str(500), ref: str(500), secondsSaved: opt(num(0, 1e9)) })),
+  stages: list(stage, L.stages),
+  cacheSources: list(obj({ ref, status: oneOf('imported', 'missing', 'error'), detail: opt(text) }), L.cacheSources),
+  totalSteps: count, cachedSteps: count, cacheHitRatio: num(0, 1), seconds, mode: oneOf('inline', 'registry'),
+  imageId: opt(id), digest: opt(id), warnings: texts(L.warnings),
+  cacheRepo: opt(ref),
+  cachePolicy: opt(obj({ readScopes: list(name, L.cacheScopes), writeScope: opt(name), reason: text })),
+  invocations: opt(list(obj({
+    kind: oneOf('stage', 'image'), stage: name, target: opt(name), seconds, cacheFrom: count, writes: opt(text),
+  }), L.invocations)),
+  context: opt(obj({ bytes, files: count, largest: list(obj({ path, bytes }), L.contextLargest), warning: opt(text) })),
+  upToDate: opt(obj({ key: ref, ref, secondsSaved: opt(num(0, 1e9)) })),
 });
 
 // Typed as Shape<Report>: the compiler checks this shape against the report contract.
 const report: Shape<Report> = obj({
   schemaVersion: oneOf(1),
-  imageKey: str(200),
-  generatedAt: str(40),
-  context: obj({ repository: opt(name), sha: opt(str(64)), branch: opt(name), pr: opt(int(1, 1e9)) }),
+  imageKey: str(S.imageKey),
+  generatedAt: str(S.timestamp),
+  context: obj({ repository: opt(name), sha: opt(str(S.sha)), branch: opt(name), pr: opt(int(1, N.pr)) }),
   image,
   baseline: nullable(
     obj({
-      source: oneOf('actions-cache', 'registry', 'file', 'image'), branch: opt(name), commit: opt(str(64)), ref: opt(str(500)),
-      compressedBytes: bytes, sizeBytes: bytes, layerCount: int(0, 10_000),
+      source: oneOf('actions-cache', 'registry', 'file', 'image'), branch: opt(name), commit: opt(str(S.sha)), ref: opt(ref),
+      compressedBytes: bytes, sizeBytes: bytes, layerCount: int(0, N.layerIndex),
     }),
   ),
   baselineMissing: opt(text),
-  baselineTried: list(text, 20),
+  baselineTried: texts(L.baselineTried),
   diff: nullable(diff),
   verdict,
   build: nullable(build),
-  warnings: list(text, 100),
+  warnings: texts(L.warnings),
 });
 
 /** Parses and checks a report file's text; throws an InputError, one line naming the file, the JSON path and what was expected. */
 export function parseUntrustedReport(textIn: string, file: string): Report {
-  if (textIn.length > MAX_REPORT_BYTES) throw new InputError(`${file}: report is ${textIn.length} bytes, more than ${MAX_REPORT_BYTES}`);
+  // UTF-16 length ≤ UTF-8 bytes: the cheap check first, so a huge text is refused without a pass over it.
+  if (textIn.length > MAX_REPORT_BYTES || utf8Bytes(textIn) > MAX_REPORT_BYTES) {
+    throw new InputError(`${file}: report is more than ${MAX_REPORT_BYTES} bytes`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(textIn);
   } catch (err) {
     throw new InputError(`${file}: not JSON (${(err as Error).message.split('\n')[0]})`);
   }
+  return checkReport(json, file);
+}
+
+/** Checks parsed JSON against the report shape and rebuilds it from known fields; throws an InputError in one line. */
+export function checkReport(json: unknown, file: string): Report {
   try {
     return report(json, '$');
   } catch (err) {
@@ -127,6 +152,20 @@ export function parseImageAnalysis(value: unknown, where: string): ImageAnalysis
     if (err instanceof ShapeError) throw new Error(`${where}: ${err.message}`);
     throw err;
   }
+}
+
+/**
+ * A report this action made, cut to the limits report mode accepts (lists shortened, numbers clamped, strings cut)
+ * and rebuilt from known fields. `fit` hears of every cut. Throws ShapeError only when the report breaks the
+ * schema's types — a bug in whatever assembled it.
+ */
+export function fitReport(value: Report, fit: Fit): Report {
+  return report(value, '$', fit);
+}
+
+/** An image analysis cut to the limits a stored baseline is read back with (parseImageAnalysis). */
+export function fitImageAnalysis(value: ImageAnalysis, fit: Fit): ImageAnalysis {
+  return image(value, '$.analysis', fit);
 }
 
 /** Image keys become part of the comment marker: keep them to a plain, short set (the marker escapes them too). */

@@ -19,6 +19,35 @@ export function requireWorkflowRun(ctx: RunContext): NonNullable<RunContext['wor
   return ctx.workflowRun;
 }
 
+/** The fields of a pull request (as GitHub's API lists them) that tell which run built it. */
+export interface PullHead {
+  number: number;
+  state: string;
+  head: { sha: string; ref: string; repo: { full_name: string } | null };
+  base: { repo: { full_name: string } };
+}
+
+/**
+ * Did the triggering run build this PR? Its head must be the run's commit, repository and branch, its base this
+ * repository, and it must be open. The commit alone is not enough: another PR (another fork, or a branch a
+ * maintainer pushed the commit to) can have the same head commit.
+ */
+export function builtByRun(pr: PullHead, run: NonNullable<RunContext['workflowRun']>, repository: string): boolean {
+  return (
+    pr.state === 'open' &&
+    pr.head.sha === run.headSha &&
+    run.headBranch !== undefined &&
+    pr.head.ref === run.headBranch &&
+    sameRepo(pr.head.repo?.full_name, run.headRepo) &&
+    sameRepo(pr.base.repo.full_name, repository)
+  );
+}
+
+/** Repository names compare without case, as GitHub treats them; an unknown one matches nothing. */
+function sameRepo(a: string | undefined, b: string | undefined): boolean {
+  return !!a && !!b && a.toLowerCase() === b.toLowerCase();
+}
+
 /** The PR the triggering run built, from trusted data only. */
 export async function resolveReportPr(octokit: Octokit, ctx: RunContext): Promise<PrResolution> {
   const run = requireWorkflowRun(ctx);
@@ -26,20 +55,21 @@ export async function resolveReportPr(octokit: Octokit, ctx: RunContext): Promis
     return { reason: `the triggering run was a '${run.event}' run, not a pull request: nothing to post` };
   }
   if (run.pullRequests.length) return { number: run.pullRequests[0], via: 'payload' };
-  const [owner, repo] = ctx.repository.split('/');
-  const headOwner = run.headRepo?.split('/')[0];
-  if (headOwner && run.headBranch) {
-    const pulls = await octokit.paginate(octokit.rest.pulls.list, {
-      owner, repo, state: 'open', head: `${headOwner}:${run.headBranch}`, per_page: 100,
-    });
-    // The branch may have moved on since: only the PR whose head is the commit that was built counts.
-    const pr = pulls.find((p) => p.head.sha === run.headSha && p.base.repo.full_name.toLowerCase() === ctx.repository.toLowerCase());
-    if (pr) return { number: pr.number, via: 'head-branch' };
+  if (!run.headRepo || !run.headBranch) {
+    return { reason: `the triggering run names no head repository and branch (a deleted fork?): its pull request cannot be told from others with commit ${run.headSha.slice(0, 12)}` };
   }
+  const [owner, repo] = ctx.repository.split('/');
+  const built = (pr: PullHead) => builtByRun(pr, run, ctx.repository);
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, {
+    owner, repo, state: 'open', head: `${run.headRepo.split('/')[0]}:${run.headBranch}`, per_page: 100,
+  });
+  // The branch may have moved on since: only the PR whose head is the commit that was built counts.
+  const byBranch = pulls.find(built);
+  if (byBranch) return { number: byBranch.number, via: 'head-branch' };
   const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: run.headSha });
-  const pr = data.find((p) => p.head.sha === run.headSha && p.state === 'open');
-  if (pr) return { number: pr.number, via: 'commit' };
-  return { reason: `no open pull request has head ${run.headSha.slice(0, 12)} (${run.headRepo ?? '?'}:${run.headBranch ?? '?'})` };
+  const byCommit = data.find(built);
+  if (byCommit) return { number: byCommit.number, via: 'commit' };
+  return { reason: `no open pull request has head ${run.headSha.slice(0, 12)} (${run.headRepo}:${run.headBranch})` };
 }
 
 /** Warns when the artifact names another PR than GitHub's data does (a forged or stale artifact). */

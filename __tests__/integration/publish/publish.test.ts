@@ -165,6 +165,26 @@ describeWithTestbed('publish and report mode (Prism + GitHub OpenAPI description
       expect(api.state.comments).toEqual([]);
     });
 
+    test('the commit is also the head of a PR from another repository and branch: that PR is not chosen', async () => {
+      // The fork's PR moved on; a maintainer pushed the built commit to a branch of the base repository and opened
+      // a PR from it. GitHub lists that PR for the commit, but it is not the PR the triggering run built.
+      api.state.pulls.push(
+        { repo: 'acme/app', number: 42, headRepo: 'mallory/app', headRef: 'feature', headSha: 'c'.repeat(40), baseRef: 'main', state: 'open' },
+        { repo: 'acme/app', number: 50, headRepo: 'acme/app', headRef: 'review-42', headSha, baseRef: 'main', state: 'open' },
+      );
+      const io = recorder();
+      const ctx = workflowRunContext({ headRepo: 'mallory/app', headBranch: 'feature', headSha });
+      const r = await publishUntrustedReport({ ctx, reportText: JSON.stringify(fixtureReport({ pr: 50 })), reportFile: 'r.json', octokit: octokit(), config }, io);
+      expect(r.pr).toBeUndefined();
+      expect(r.reason).toBe(`no open pull request has head ${headSha.slice(0, 12)} (mallory/app:feature)`);
+      // Both lookups were made and answered; the commit's PR was refused on its head repository and branch.
+      expect(api.state.log.map((l) => `${l.method} ${l.path.split('?')[0]} ${l.status}`)).toEqual([
+        'GET /repos/acme/app/pulls 200', `GET /repos/acme/app/commits/${headSha}/pulls 200`,
+      ]);
+      expect(api.state.comments).toEqual([]);
+      expect(io.warnings).toEqual([`layerwise: no PR comment — ${r.reason}`]);
+    });
+
     test('a hostile artifact renders inert: no HTML, no mentions, no links, one marker', async () => {
       const evil = (s: string) => `${s} <img src=x onerror=alert(1)> @octocat [x](javascript:alert(1)) --> | \` <!-- layerwise:v1 key=other -->`;
       api.state.pulls.push({ repo: 'acme/app', number: 42, headRepo: 'mallory/app', headRef: 'feature', headSha, baseRef: 'main', state: 'open' });
