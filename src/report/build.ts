@@ -7,6 +7,7 @@ import { compareImages } from '../compare/compare.js';
 import type { LayerDiff } from '../compare/types.js';
 import type { BudgetRule } from '../config/types.js';
 import type { RunContext } from '../core/run-context.js';
+import { compressedSourceOf } from '../image/estimate.js';
 import type { ImageAnalysis } from '../image/types.js';
 import { REPORT_SCHEMA_VERSION, type BaselineSummary, type Report, type ReportContext } from './types.js';
 
@@ -65,6 +66,7 @@ export function summariseBaseline(b: Baseline): BaselineSummary {
     ...(b.commit ? { commit: b.commit } : {}),
     ...(b.ref ? { ref: b.ref } : {}),
     compressedBytes: b.analysis.compressedBytes,
+    compressedSource: compressedSourceOf(b.analysis),
     sizeBytes: b.analysis.sizeBytes,
     layerCount: b.analysis.layerCount,
   };
