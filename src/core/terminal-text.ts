@@ -21,5 +21,9 @@ export function termText(text: string): string {
  * a valid JSON string escape, so JSON printed through it still parses to the same value.
  */
 export function termBlock(text: string): string {
-  return String(text).replace(CONTROL_BUT_NEWLINE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // A carriage return that ends a line (CRLF, or tool output such as apt's progress) is a line end, not an attack;
+  // one inside a line could overwrite what came before it on the screen.
+  return String(text)
+    .replace(/\r+(?=\n|$)/g, '')
+    .replace(CONTROL_BUT_NEWLINE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
