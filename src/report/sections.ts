@@ -104,13 +104,13 @@ function layerRow(l: LayerDelta, est: Estimates): string {
   const cur = l.current;
   const e = est.delta(l);
   const status = `${STATUS[l.status] ?? esc(String(l.status))}${l.moved ? ' (moved)' : ''}`;
-  return `| ${idx} | ${code(l.instruction)} | ${line(l.line)} | ${cur ? approx(formatBytes(n(cur.compressedBytes)), e.current) : '—'} | ${approx(formatDelta(n(l.delta.compressedBytes)), e.change)} | ${cur ? formatBytes(n(cur.sizeBytes)) : '—'} | ${formatDelta(n(l.delta.sizeBytes))} | ${status} |`;
+  const compressed = `${cur ? approx(formatBytes(n(cur.compressedBytes)), e.current) : '—'} (${approx(formatDelta(n(l.delta.compressedBytes)), e.change)})`;
+  const uncompressed = `${cur ? formatBytes(n(cur.sizeBytes)) : '—'} (${formatDelta(n(l.delta.sizeBytes))})`;
+  return `| ${idx} | ${code(l.instruction)} | ${line(l.line)} | ${compressed} | ${uncompressed} | ${status} |`;
 }
 
-const LAYER_HEAD = [
-  '| # | Instruction | Line | Compressed | Δ compressed | Uncompressed | Δ uncompressed | Status |',
-  '|--:|---|--:|--:|--:|--:|--:|---|',
-];
+// Size and change share a cell (`127.4 MB (+65.6 MB)`): six columns fit a comment's width.
+const LAYER_HEAD = ['| # | Instruction | Line | Compressed (Δ) | Uncompressed (Δ) | Status |', '|--:|---|--:|--:|--:|---|'];
 
 /** Changed/added/removed layers (at most maxRows, biggest change kept), unchanged ones counted. */
 export function layersSection(diff: LayerDiff, est: Estimates, maxRows = Infinity): string {
@@ -124,7 +124,7 @@ export function layersSection(diff: LayerDiff, est: Estimates, maxRows = Infinit
   const summary = `**Layers:** ${c.changed} changed, ${c.added} added, ${c.removed} removed, ${c.unchanged} unchanged.${notes}`;
   if (moved.length === 0) return `${summary} Same layers as the baseline.`;
   const hidden = moved.length - rows.length;
-  return [summary, '', ...LAYER_HEAD, ...rows, ...(hidden > 0 ? [`| | _${hidden} smaller changes not shown_ | | | | | | |`] : [])].join('\n');
+  return [summary, '', ...LAYER_HEAD, ...rows, ...(hidden > 0 ? [`| | _${hidden} smaller changes not shown_ | | | | |`] : [])].join('\n');
 }
 
 export function unchangedSection(diff: LayerDiff, est: Estimates): string {
