@@ -40,10 +40,12 @@ export function oneLine(text: string): string {
 
 /** Plain text that cannot ping anyone or cross-link an issue (for annotations and inside esc). */
 export function neutralise(text: string): string {
-  return oneLine(text).replace(REFERENCE, (m) => m + ZWSP);
+  return oneLine(text).replace(REFERENCE, `$&${ZWSP}`);
 }
 
-const entity = (ch: string) => `&#${ch.charCodeAt(0)};`;
+const ENTITY: Record<string, string> = {};
+for (const ch of '#$&*:<>@[\\]_`|~.') ENTITY[ch] = `&#${ch.charCodeAt(0)};`;
+const entity = (ch: string) => ENTITY[ch];
 
 /** Inert prose for markdown and HTML: no markup, no link, no mention, no reference. */
 export function esc(text: string): string {
@@ -82,30 +84,39 @@ export interface TextPart {
  * run of exactly N closes; an unmatched run is literal text. Linear: each run length keeps a moving cursor.
  */
 export function splitCode(text: string): TextPart[] {
-  const runs = [...text.matchAll(/`+/g)].map((m) => ({ at: m.index, len: m[0].length }));
+  // Backtick runs as (start, length), found in one pass.
+  const at: number[] = [];
+  const len: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== 96) continue;
+    let j = i + 1;
+    while (j < text.length && text.charCodeAt(j) === 96) j++;
+    at.push(i);
+    len.push(j - i);
+    i = j - 1;
+  }
   const byLength = new Map<number, number[]>();
-  runs.forEach((r, i) => (byLength.get(r.len) ?? byLength.set(r.len, []).get(r.len)!).push(i));
+  len.forEach((l, r) => (byLength.get(l) ?? byLength.set(l, []).get(l)!).push(r));
   const cursor = new Map<number, number>();
   const parts: TextPart[] = [];
   let pos = 0;
-  let i = 0;
-  while (i < runs.length) {
-    const open = runs[i];
-    const same = byLength.get(open.len)!;
-    let c = cursor.get(open.len) ?? 0;
-    while (c < same.length && same[c] <= i) c++;
-    cursor.set(open.len, c);
+  let r = 0;
+  while (r < at.length) {
+    const same = byLength.get(len[r])!;
+    let c = cursor.get(len[r]) ?? 0;
+    while (c < same.length && same[c] <= r) c++;
+    cursor.set(len[r], c);
     if (c === same.length) {
-      i++; // no closing run: the backticks are text
+      r++; // no closing run: the backticks are text
       continue;
     }
-    const close = runs[same[c]];
-    if (open.at > pos) parts.push({ code: false, text: text.slice(pos, open.at) });
-    let body = text.slice(open.at + open.len, close.at).replace(/\r?\n/g, ' ');
+    const close = same[c];
+    if (at[r] > pos) parts.push({ code: false, text: text.slice(pos, at[r]) });
+    let body = text.slice(at[r] + len[r], at[close]).replace(/\r?\n/g, ' ');
     if (body.length > 1 && body.startsWith(' ') && body.endsWith(' ') && body.trim() !== '') body = body.slice(1, -1);
     parts.push({ code: true, text: body });
-    pos = close.at + close.len;
-    i = same[c] + 1;
+    pos = at[close] + len[close];
+    r = close + 1;
   }
   if (pos < text.length) parts.push({ code: false, text: text.slice(pos) });
   return parts;
