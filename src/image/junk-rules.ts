@@ -65,6 +65,8 @@ function cleanup(f: Found, command: string, already: boolean, what: string): str
 /** Directories as `rm` arguments: `/tmp/*` for a directory the system needs, the path itself otherwise. */
 const rmArgs = (dirs: string[], keep: boolean) => dirs.map((d) => (keep ? `${d}/*` : d)).join(' ');
 
+const DOC_DIRS = { '/usr/share/doc': 'documentation', '/usr/share/man': 'man pages', '/usr/share/info': 'info pages' };
+
 export const JUNK_RULES: JunkRule[] = [
   {
     id: 'apt-lists', minBytes: 16 * KiB, match: under('var/lib/apt/lists'),
@@ -175,7 +177,7 @@ export const JUNK_RULES: JunkRule[] = [
   {
     id: 'docs', minBytes: 1 * MiB,
     match: (p) => under('usr/share/doc')(p) ?? under('usr/share/man')(p) ?? under('usr/share/info')(p),
-    title: (f) => andList(f.dirs.map((d) => ({ '/usr/share/doc': 'documentation', '/usr/share/man': 'man pages', '/usr/share/info': 'info pages' })[d] ?? d)),
+    title: (f) => andList(Object.entries(DOC_DIRS).filter(([dir]) => f.dirs.includes(dir)).map(([, name]) => name)) || 'documentation',
     fix: (f) => {
       if (f.keyword !== 'RUN') return 'keep docs out of the copied tree';
       const installs = commands(f.instruction).filter(isAptInstall);
