@@ -7,6 +7,7 @@ import { buildStageGraph, buildableStages } from '../dockerfile/graph.js';
 import type { FrontendRules } from '../dockerfile/rules.js';
 import type { Stage, StageBase, StageGraph } from '../dockerfile/types.js';
 import type { Command } from './types.js';
+import { termText } from '../core/terminal-text.js';
 
 const HELP = `usage: layerwise stages [--file F] [--target T] [--build-arg K=V …] [--platform P] [--json]
 
@@ -80,7 +81,7 @@ export const stagesCommand: Command = async (argv, io) => {
     throw new InputError(`layerwise stages: cannot read --file ${opts.file} (${code}; expected a readable Dockerfile)`);
   }
   const graph = buildStageGraph(text, { file: opts.file, target: opts.target, buildArgs: opts.buildArgs, platform: opts.platform, rules: opts.rules });
-  for (const w of graph.warnings) io.err(`warning: ${w}`);
+  for (const w of graph.warnings) io.err(`warning: ${termText(w)}`);
   io.out(opts.json ? JSON.stringify(graphJson(graph), null, 2) : renderTree(graph));
   return 0;
 };
