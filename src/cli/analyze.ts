@@ -16,6 +16,7 @@ import { renderAnalysisTable } from '../image/table.js';
 import type { ImageAnalysis } from '../image/types.js';
 import { cliConfig, cliStageGraph } from './shared.js';
 import type { CliIO, Command } from './types.js';
+import { termText } from '../core/terminal-text.js';
 
 const HELP = `usage: layerwise analyze IMAGE|FILE.tar|- [flags]
 
@@ -112,7 +113,7 @@ export async function analyzeAndPrint(opts: AnalyzeCliOptions, io: CliIO): Promi
       }
     }
   }
-  for (const w of opts.json === '-' ? (analysis.warnings ?? []) : []) io.err(`warning: ${w}`);
+  for (const w of opts.json === '-' ? (analysis.warnings ?? []) : []) io.err(`warning: ${termText(w)}`);
   return analysis;
 }
 

@@ -2,6 +2,7 @@
 // registry cache, the final image loaded (and pushed with --push), a short summary and optional JSON.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { termText } from '../core/terminal-text.js';
 import { BuildFailedError, buildWithStageCaches } from '../buildx/build.js';
 import type { BuildRecord } from '../buildx/types.js';
 import { flagHelp, noPositionals } from '../config/cli.js';
@@ -37,16 +38,16 @@ export function parseBuildFlags(argv: string[], io: Pick<CliIO, 'cwd' | 'env'>):
 export function renderSummary(record: BuildRecord): string {
   const pct = (record.cacheHitRatio * 100).toFixed(0);
   const lines = [`layerwise build: ${record.cachedSteps}/${record.totalSteps} Dockerfile steps cached (${pct}%), ${record.seconds.toFixed(1)}s, ${record.mode} cache`];
-  const width = Math.max(5, ...record.stages.map((s) => s.name.length));
+  const width = Math.max(5, ...record.stages.map((s) => termText(s.name).length));
   lines.push(`  ${'stage'.padEnd(width)}  steps  cached  seconds  cache`);
   for (const s of record.stages) {
-    const cache = s.cacheRef ? `${s.cacheRef} (${s.cacheWrite ?? (s.pushed ? 'pushed' : 'read')})` : s.cacheWrite === 'failed' ? 'write failed' : '-';
-    lines.push(`  ${s.name.padEnd(width)}  ${String(s.steps).padStart(5)}  ${String(s.cachedSteps).padStart(6)}  ${s.seconds.toFixed(1).padStart(7)}  ${cache}`);
+    const cache = s.cacheRef ? `${termText(s.cacheRef)} (${s.cacheWrite ?? (s.pushed ? 'pushed' : 'read')})` : s.cacheWrite === 'failed' ? 'write failed' : '-';
+    lines.push(`  ${termText(s.name).padEnd(width)}  ${String(s.steps).padStart(5)}  ${String(s.cachedSteps).padStart(6)}  ${s.seconds.toFixed(1).padStart(7)}  ${cache}`);
   }
   if (record.cachePolicy) lines.push(`  cache policy: ${record.cachePolicy.reason}`);
   if (record.imageId) lines.push(`  image ${record.imageId}${record.digest && record.digest !== record.imageId ? ` (digest ${record.digest})` : ''}`);
   if (record.context) lines.push(`  context ${(record.context.bytes / 1e6).toFixed(1)} MB in ${record.context.files} files`);
-  for (const w of record.warnings) lines.push(`warning: ${w}`);
+  for (const w of record.warnings) lines.push(`warning: ${termText(w)}`);
   return lines.join('\n');
 }
 

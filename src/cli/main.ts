@@ -1,5 +1,6 @@
 // CLI command dispatch: `layerwise <command> [flags]`. Each command lives in its own file beside this one.
 import { InputError } from '../core/errors.js';
+import { termBlock } from '../core/terminal-text.js';
 import type { Command, CliIO } from './types.js';
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -15,7 +16,13 @@ function usage(): string {
   return ['usage: layerwise <command> [flags]', '', 'commands:', ...rows, '', 'Run `layerwise <command> --help` for its flags.'].join('\n');
 }
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+/** Everything a command prints passes through termBlock: no escape sequence from an image or a build reaches the terminal. */
+function safeIO(io: CliIO): CliIO {
+  return { ...io, out: (t) => io.out(termBlock(t)), err: (t) => io.err(termBlock(t)) };
+}
+
+export async function main(argv: string[], rawIO: CliIO): Promise<number> {
+  const io = safeIO(rawIO);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
     io.out(usage());

@@ -12,6 +12,7 @@ import { RegistryClient } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
 import { cliConfig } from './shared.js';
 import type { Command } from './types.js';
+import { termText } from '../core/terminal-text.js';
 
 const HELP = `usage: layerwise prune --cache-repo REPO [--open-prs LIST] [--branches LIST | --github-repo OWNER/NAME]
                       [--retention DURATION] [--keep-scope SCOPE …] [--delete] [--json]
@@ -61,7 +62,7 @@ export const pruneCommand: Command = async (argv, io) => {
     if (values.flag('json')) io.out(JSON.stringify({ dryRun, ...r }, null, 2));
     else {
       for (const img of r.removed) io.out(`${dryRun ? 'would remove' : 'removed'}  ${img.tags.join(', ') || img.id.slice(0, 19)}  ${formatBytes(img.bytes)}`);
-      for (const w of r.warnings) io.err(`warning: ${w}`);
+      for (const w of r.warnings) io.err(`warning: ${termText(w)}`);
       io.out(`${r.removed.length} intermediate image${r.removed.length === 1 ? '' : 's'} ${dryRun ? 'would be removed; run with --delete to remove' : 'removed'}`);
     }
     return 0;
@@ -77,7 +78,7 @@ export const pruneCommand: Command = async (argv, io) => {
   };
   if (githubRepo) live = { ...(await liveFromGitHub(githubRepo, io.env)), ...Object.fromEntries(Object.entries(live).filter(([, v]) => v)) };
 
-  const client = new RegistryClient({ env: io.env, insecureRegistries: values.list('insecure-registry'), warn: (m) => io.err(`warning: ${m}`) });
+  const client = new RegistryClient({ env: io.env, insecureRegistries: values.list('insecure-registry'), warn: (m) => io.err(`warning: ${termText(m)}`) });
   const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
   let deleter: ManifestDeleter | undefined;
   if (cacheRepo.startsWith('ghcr.io/') && token) {

@@ -13,6 +13,7 @@ import type { Report } from '../report/types.js';
 import { renderSummary } from './build.js';
 import { cliConfig, cliRunContext } from './shared.js';
 import type { Command } from './types.js';
+import { termText } from '../core/terminal-text.js';
 
 const HELP = `usage: layerwise run [flags]
 
@@ -38,7 +39,7 @@ export const runCommand: Command = async (argv, io) => {
     config,
     env: io.env,
     log: (line) => io.err(line),
-    warn: (message) => io.err(`warning: ${message}`),
+    warn: (message) => io.err(`warning: ${termText(message)}`),
     extraBaselineStores: baselineArg ? [cliBaselineStore({ cwd: io.cwd }, baselineArg)] : [],
   });
   let result;
@@ -60,7 +61,7 @@ export const runCommand: Command = async (argv, io) => {
 export function renderTerminalReport(report: Report, topFiles: number): string {
   const out: string[] = [];
   const build = report.build;
-  if (build?.upToDate) out.push(`up to date: build skipped, measured ${build.upToDate.ref}`);
+  if (build?.upToDate) out.push(`up to date: build skipped, measured ${termText(build.upToDate.ref)}`);
   else if (build) out.push(renderSummary(build));
   out.push('', renderAnalysisTable(report.image, { topFiles: Math.min(topFiles, 5) }), '');
   out.push(renderComparison(report));

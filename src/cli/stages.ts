@@ -6,6 +6,7 @@ import type { FrontendRules } from '../dockerfile/rules.js';
 import type { Stage, StageBase, StageGraph } from '../dockerfile/types.js';
 import { cliConfig, cliStageGraph } from './shared.js';
 import type { Command } from './types.js';
+import { termText } from '../core/terminal-text.js';
 
 const HELP = `usage: layerwise stages [--file F] [--target T] [--build-arg K=V …] [--platform P] [--frontend R] [--json]
 
@@ -24,7 +25,7 @@ export const stagesCommand: Command = async (argv, io) => {
   }
   if (positionals.length) throw new InputError(`layerwise stages: unexpected argument '${positionals[0]}' (expected flags only; the Dockerfile goes in --file)`);
   const graph = await cliStageGraph(config, io, { command: 'stages', rules: values.optionalChoice<FrontendRules>('frontend'), askEngine: true });
-  for (const w of graph.warnings) io.err(`warning: ${w}`);
+  for (const w of graph.warnings) io.err(`warning: ${termText(w)}`);
   io.out(values.flag('json') ? JSON.stringify(graphJson(graph), null, 2) : renderTree(graph));
   return 0;
 };

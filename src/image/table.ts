@@ -1,12 +1,15 @@
 // The terminal view of an analysis: totals, one row per layer (sizes, instruction, Dockerfile line), the
 // largest files, then the hints with their fixes. Plain text, fits 120 columns.
+import { termText } from '../core/terminal-text.js';
 import { formatBytes } from '../core/units.js';
+import { approx, imageEstimated, isEstimate } from './estimate.js';
 import type { ImageAnalysis } from './types.js';
 
 const INSTRUCTION_WIDTH = 64;
 
+/** One line of at most `width` characters, control characters shown as escapes. */
 function clip(s: string, width: number): string {
-  const flat = s.replace(/\s+/g, ' ');
+  const flat = termText(s.replace(/[ \t\r\n]+/g, ' '));
   return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
 }
 
@@ -18,10 +21,10 @@ function table(head: string[], rows: string[][], rightAligned: Set<number>): str
 
 export function renderAnalysisTable(a: ImageAnalysis, opts: { topFiles?: number } = {}): string {
   const out: string[] = [];
-  const estimated = a.layers.some((l) => l.compressedSource === 'gzip');
-  out.push(`${a.ref}${a.platform ? ` (${a.platform})` : ''}${a.id ? `  ${a.id.slice(0, 19)}` : ''}`);
+  const estimated = imageEstimated(a);
+  out.push(`${termText(a.ref)}${a.platform ? ` (${termText(a.platform)})` : ''}${a.id ? `  ${termText(a.id.slice(0, 19))}` : ''}`);
   out.push(
-    `  compressed ${formatBytes(a.compressedBytes)}${estimated ? ' (gzip-computed: no compressed blobs in the source)' : ''}` +
+    `  compressed ${approx(formatBytes(a.compressedBytes), estimated)}${estimated ? ` (≈ estimated: ${estimateReason(a)})` : ''}` +
       ` · uncompressed ${formatBytes(a.sizeBytes)} · ${a.layerCount} layers · wasted ${formatBytes(a.wastedBytes)}` +
       ` · efficiency ${(a.efficiency * 100).toFixed(1)}%`,
   );
@@ -29,7 +32,7 @@ export function renderAnalysisTable(a: ImageAnalysis, opts: { topFiles?: number 
   const rows = a.layers.map((l) => [
     String(l.index + 1),
     formatBytes(l.sizeBytes),
-    `${l.compressedSource === 'gzip' ? '≈' : ''}${formatBytes(l.compressedBytes)}`,
+    approx(formatBytes(l.compressedBytes), isEstimate(l.compressedSource)),
     l.wastedBytes ? formatBytes(l.wastedBytes) : '',
     l.line ? `${l.line}` : '',
     clip(l.instruction, INSTRUCTION_WIDTH),
@@ -43,7 +46,7 @@ export function renderAnalysisTable(a: ImageAnalysis, opts: { topFiles?: number 
       out.push(`  layer ${l.index + 1}${l.line ? ` (line ${l.line})` : ''}:`);
       for (const f of l.topFiles.slice(0, perLayer)) {
         const grew = f.previousBytes !== undefined ? ` (was ${formatBytes(f.previousBytes)})` : '';
-        out.push(`    ${formatBytes(f.bytes).padStart(9)}  /${f.path}${f.change === 'modified' ? ` modified${grew}` : ''}`);
+        out.push(`    ${formatBytes(f.bytes).padStart(9)}  /${termText(f.path)}${f.change === 'modified' ? ` modified${grew}` : ''}`);
       }
     }
   }
@@ -52,12 +55,21 @@ export function renderAnalysisTable(a: ImageAnalysis, opts: { topFiles?: number 
   else {
     out.push('Hints:');
     for (const h of a.hints) {
-      const where = h.line ? `line ${h.line}` : `layer ${h.layerIndex + 1}`;
-      out.push(`  ${formatBytes(h.bytes).padStart(9)}  ${h.title} — ${where}: ${clip(h.instruction, 60)}`);
-      if (h.paths.length) out.push(`             ${h.paths.slice(0, 3).join(', ')}${h.paths.length > 3 ? ', …' : ''}`);
-      out.push(`             fix: ${h.fix}`);
+      const where = `layer ${h.layerIndex + 1}${h.line ? ` (line ${h.line})` : ''}`;
+      out.push(`  ${formatBytes(h.bytes).padStart(9)}  ${termText(h.title)} — ${where}: ${clip(h.instruction, 60)}`);
+      if (h.paths.length) out.push(`             ${h.paths.slice(0, 3).map(termText).join(', ')}${h.paths.length > 3 ? ', …' : ''}`);
+      out.push(`             fix: ${termText(h.fix)}`);
     }
   }
-  for (const w of a.warnings ?? []) out.push(`warning: ${w}`);
+  for (const w of a.warnings ?? []) out.push(`warning: ${termText(w)}`);
   return out.join('\n');
+}
+
+/** Why the compressed figures are estimates, from the layers' sources. */
+function estimateReason(a: ImageAnalysis): string {
+  const sources = new Set(a.layers.map((l) => l.compressedSource));
+  const why = [];
+  if (sources.has('gzip')) why.push('gzip of layers the source holds uncompressed');
+  if (sources.has('tar')) why.push('the uncompressed tar length where no compressed size is known');
+  return why.join('; ') || 'not read from stored blobs';
 }

@@ -1,5 +1,6 @@
 // One prune run, shared by `layerwise prune` and the action's `mode: prune`: inventory → plan → (delete) →
 // a report that lists what goes and the bytes it frees.
+import { termText } from '../core/terminal-text.js';
 import { formatBytes } from '../core/units.js';
 import { InputError } from '../core/errors.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -57,8 +58,9 @@ export function formatPruneReport(r: PruneRunResult, live: LiveRefs, deleteHint 
   const deleted = new Set(r.outcome?.deleted.map((d) => d.digest));
   const verb = (digest: string) => (r.dryRun ? 'would delete' : deleted.has(digest) ? 'deleted' : 'not deleted');
   const removedTags = r.plan.remove.flatMap((g) => g.tags);
-  const width = Math.max(0, ...removedTags.map((t) => t.tag.length));
-  for (const t of removedTags) lines.push(`${verb(t.digest).padEnd(12)}  ${t.tag.padEnd(width)}  ${t.digest.slice(0, 19)}  ${t.reason}`);
+  // Tags come from the registry: shown with control characters escaped, one per line.
+  const width = Math.max(0, ...removedTags.map((t) => termText(t.tag).length));
+  for (const t of removedTags) lines.push(`${verb(t.digest).padEnd(12)}  ${termText(t.tag).padEnd(width)}  ${termText(t.digest.slice(0, 19))}  ${t.reason}`);
   const tags = (n: number) => `${n} of ${r.tagsSeen} tag${r.tagsSeen === 1 ? '' : 's'} in ${r.cacheRepo}`;
   const deletedTags = removedTags.filter((t) => deleted.has(t.digest)).length;
   // Bytes freed are those of the plan when every planned manifest went; otherwise only the deleted groups' own.
@@ -67,7 +69,7 @@ export function formatPruneReport(r: PruneRunResult, live: LiveRefs, deleteHint 
   else if (r.dryRun) lines.push(`dry run: ${tags(removedTags.length)} would go, freeing ${formatBytes(r.plan.bytesFreed)} of blobs no kept tag uses; ${deleteHint}`);
   else if (r.outcome?.unsupported) lines.push(`nothing deleted: ${r.outcome.unsupported}`);
   else lines.push(`deleted ${tags(deletedTags)}; ${formatBytes(freed)} of blobs no kept tag uses become free after the registry's garbage collection`);
-  for (const w of r.outcome?.warnings ?? []) lines.push(`warning: ${w}`);
+  for (const w of r.outcome?.warnings ?? []) lines.push(`warning: ${termText(w)}`);
   if (!live.openPrs) lines.push('note: PR scopes were not judged (no open-PR list given)');
   if (!live.branches) lines.push('note: branch scopes were not judged (no branch list given)');
   return lines;

@@ -1,8 +1,11 @@
 // Annotations on Dockerfile lines: junk hints (warning) and budget rules that warn or fail (at the layer that
 // explains them). Pure: publish.ts hands them to @actions/core. GitHub shows at most 10 of each level per step,
-// so the biggest come first.
-import type { Report } from '../report/types.js';
+// so the biggest come first. Text from the image or a report artifact is neutralised (no @mention, no #123 or
+// GH-1 reference, no link); layers are numbered from 1 as in the comment and the terminal.
+import { ruleRows } from '../budget/evaluate.js';
 import type { RuleResult } from '../budget/types.js';
+import { neutralise } from '../report/escape.js';
+import type { Report } from '../report/types.js';
 
 export interface Annotation {
   level: 'warning' | 'error';
@@ -40,22 +43,25 @@ export function annotationPath(dockerfile: string, workspace?: string): string {
 
 export function buildAnnotations(report: Report, dockerfile: string, workspace?: string): Annotation[] {
   const file = annotationPath(dockerfile, workspace);
-  const rules: Annotation[] = report.verdict.results
+  // One annotation per rule as set: a joint growth pair (`max-growth: 5MB,10%`) is one rule.
+  const rules: Annotation[] = ruleRows(report.verdict.results)
     .filter((r) => r.status === 'fail' || r.status === 'warn')
     .sort((a, b) => (a.status === b.status ? 0 : a.status === 'fail' ? -1 : 1))
     .map((r) => ({
       level: r.status === 'fail' ? ('error' as const) : ('warning' as const),
-      title: `layerwise: ${r.metric} budget (${r.status})`,
-      message: r.message,
+      title: `layerwise: ${r.label} (${r.status})`,
+      message: neutralise(r.message),
       file,
-      startLine: lineForRule(r, report),
+      startLine: lineForRule(r.results[0], report),
     }));
   const hints: Annotation[] = [...report.image.hints]
     .sort((a, b) => b.bytes - a.bytes)
     .map((h) => ({
       level: 'warning' as const,
-      title: `layerwise: ${h.title}`,
-      message: `${mb(h.bytes)} in ${h.paths.slice(0, 3).join(', ')}${h.paths.length > 3 ? ', …' : ''}. ${h.fix}`,
+      title: `layerwise: ${neutralise(h.title)}`,
+      message:
+        `${mb(h.bytes)} (uncompressed) in layer ${h.layerIndex + 1}: ${h.paths.slice(0, 3).map(neutralise).join(', ')}${h.paths.length > 3 ? ', …' : ''}. ` +
+        `Fix: ${neutralise(h.fix)}`,
       file,
       startLine: h.line,
     }));

@@ -5,6 +5,7 @@ import type { BuildRecord } from '../buildx/types.js';
 import type { Verdict } from '../budget/types.js';
 import type { LayerDiff } from '../compare/types.js';
 import type { RunContext } from '../core/run-context.js';
+import { compressedSourceOf } from '../image/estimate.js';
 import type { ImageAnalysis } from '../image/types.js';
 import { limitReport } from './limit-report.js';
 import { REPORT_SCHEMA_VERSION, type BaselineSummary, type Report, type ReportContext } from './types.js';
@@ -61,6 +62,7 @@ export function summariseBaseline(b: Baseline): BaselineSummary {
     ...(b.commit ? { commit: b.commit } : {}),
     ...(b.ref ? { ref: b.ref } : {}),
     compressedBytes: b.analysis.compressedBytes,
+    compressedSource: compressedSourceOf(b.analysis),
     sizeBytes: b.analysis.sizeBytes,
     layerCount: b.analysis.layerCount,
   };

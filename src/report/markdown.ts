@@ -1,6 +1,7 @@
 // The PR comment / job summary body. Pure. Under `maxChars` (GitHub's comment limit is 65 536) the least
 // important blocks go first — unchanged layers, the chart, file lists, cache details, hints — then the layer
 // and rule tables lose their smallest rows; the comment says what was left out.
+import { estimatesOf } from './estimates.js';
 import type { Report } from './types.js';
 import {
   baselineLine,
@@ -40,6 +41,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const maxChars = options.maxChars ?? 65_536;
   const hint = options.fullReportHint ?? 'The job summary and the JSON report have everything.';
   const hasDiff = Boolean(report.diff && report.baseline);
+  const est = estimatesOf(report);
   const blocks: Block[] = [
     { name: 'headline', render: () => headline(report) },
     { name: 'baseline', render: () => baselineLine(report) },
@@ -48,10 +50,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     { name: 'warnings', render: () => warningsSection(report.warnings), drop: 6 },
     {
       name: 'layer table',
-      render: (rows) => (hasDiff ? layersSection(report.diff!, rows) : plainLayersSection(report.image, rows)),
+      render: (rows) => (hasDiff ? layersSection(report.diff!, est, rows) : plainLayersSection(report.image, rows)),
       shrinks: true,
     },
-    { name: 'unchanged layers', render: () => (hasDiff ? unchangedSection(report.diff!) : ''), drop: 0 },
+    { name: 'unchanged layers', render: () => (hasDiff ? unchangedSection(report.diff!, est) : ''), drop: 0 },
     { name: 'junk hints', render: () => hintsSection(report.image), drop: 5 },
     { name: 'file lists', render: () => filesSection(report), drop: 2 },
     { name: 'build cache', render: () => cacheSection(report.build), drop: 3 },

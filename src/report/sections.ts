@@ -1,12 +1,16 @@
 // The parts of the markdown report, each a self-contained block (so the fitter can drop whole blocks).
-// Numbers are labelled compressed/uncompressed; names from the image go through esc/code.
+// Numbers are labelled compressed/uncompressed, estimates marked ≈; every dynamic string goes through esc (prose),
+// code (names) or proseWithCode (fix hints). Layers are numbered from 1, bottom first, everywhere people read them
+// (the JSON's `index` stays 0-based).
 import type { BuildRecord } from '../buildx/types.js';
-import { describeRule } from '../budget/evaluate.js';
+import { ruleRows } from '../budget/evaluate.js';
 import type { RuleResult, Verdict } from '../budget/types.js';
 import { formatBytes, formatDelta, formatPercent, formatPercentDelta } from '../core/units.js';
 import type { LayerDelta, LayerDiff } from '../compare/types.js';
+import { approx, isEstimate } from '../image/estimate.js';
 import type { ImageAnalysis, LayerAnalysis } from '../image/types.js';
-import { code, esc, mermaidLabel, truncate } from './escape.js';
+import { code, esc, mermaidLabel, proseWithCode, truncate } from './escape.js';
+import { estimateNote, estimatesOf, type Estimates } from './estimates.js';
 import type { Report } from './types.js';
 
 export const ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
@@ -15,12 +19,15 @@ const SOURCE = { 'actions-cache': 'the Actions cache', registry: 'the cache regi
 
 const n = (v: number) => (Number.isFinite(v) ? v : 0);
 const line = (l?: number) => (typeof l === 'number' && Number.isFinite(l) ? `${l}` : '');
+/** The number people read for a 0-based layer index: 1 is the bottom layer, as in the terminal and the hints. */
+export const layerNumber = (index: number | undefined) => (typeof index === 'number' && Number.isFinite(index) ? `${index + 1}` : '?');
 
 /** `app: 212.4 MB compressed (+38.1 MB, +21.9 %) — max growth 10 %` after the verdict icon. */
 export function headline(r: Report): string {
-  const size = `${formatBytes(n(r.image.compressedBytes))} compressed`;
+  const est = estimatesOf(r);
+  const size = `${approx(formatBytes(n(r.image.compressedBytes)), est.current)} compressed`;
   const delta = r.diff && r.baseline
-    ? ` (${formatDelta(n(r.diff.delta.compressedBytes))}, ${formatPercentDelta(r.diff.delta.compressedPercent)})`
+    ? ` (${approx(formatDelta(n(r.diff.delta.compressedBytes)), est.change)}, ${approx(formatPercentDelta(r.diff.delta.compressedPercent), est.change)})`
     : ' (no baseline)';
   return `### ${ICON[r.verdict.status]} ${esc(truncateKey(r.imageKey))}: ${size}${delta} — ${verdictReason(r.verdict)}`;
 }
@@ -31,38 +38,31 @@ function truncateKey(key: string): string {
 
 function verdictReason(v: Verdict): string {
   if (v.status === 'pass') return v.results.length ? 'within budget' : 'no budget set';
-  const labels: string[] = [];
-  for (const r of v.deciding) {
-    const label = r.jointWith ? jointLabel(r, v.deciding) : describeRule(r);
-    if (!labels.includes(label)) labels.push(label);
-  }
-  // Built from numbers and known metric names only: nothing to escape.
+  // One label per rule as set (a joint growth pair is one); built from numbers and metric names: nothing to escape.
+  const labels = [...new Set(ruleRows(v.deciding).map((row) => row.label))];
   return labels.slice(0, 3).join(', ') + (labels.length > 3 ? ` and ${labels.length - 3} more` : '');
 }
 
-function jointLabel(r: RuleResult, all: RuleResult[]): string {
-  const bytes = r.metric === 'growth-bytes' ? r : all.find((x) => x.metric === 'growth-bytes' && x.level === r.level);
-  const pct = r.metric === 'growth-percent' ? r : all.find((x) => x.metric === 'growth-percent' && x.level === r.level);
-  return `max growth ${formatBytes(n(bytes?.limit ?? 0))} and ${formatPercent(n(pct?.limit ?? 0))}`;
-}
-
-/** Current / baseline / change, every column labelled. */
+/** Current / baseline / change, every column labelled; estimated compressed figures marked ≈ and explained. */
 export function totalsTable(r: Report): string {
   const img = r.image;
+  const est = estimatesOf(r);
   const rows = [
     '| | Compressed (pull) | Uncompressed (files) | Layers | Wasted (uncompressed) | Efficiency |',
     '|---|--:|--:|--:|--:|--:|',
-    `| **This image** | ${formatBytes(n(img.compressedBytes))} | ${formatBytes(n(img.sizeBytes))} | ${n(img.layerCount)} | ${formatBytes(n(img.wastedBytes))} | ${formatPercent(n(img.efficiency) * 100)} |`,
+    `| **This image** | ${approx(formatBytes(n(img.compressedBytes)), est.current)} | ${formatBytes(n(img.sizeBytes))} | ${n(img.layerCount)} | ${formatBytes(n(img.wastedBytes))} | ${formatPercent(n(img.efficiency) * 100)} |`,
   ];
+  const hasDiff = Boolean(r.diff && r.baseline);
   if (r.diff && r.baseline) {
     const b = r.diff.base;
     const d = r.diff.delta;
-    rows.push(`| Baseline | ${formatBytes(n(b.compressedBytes))} | ${formatBytes(n(b.sizeBytes))} | ${n(b.layerCount)} | ${formatBytes(n(b.wastedBytes))} | |`);
+    rows.push(`| Baseline | ${approx(formatBytes(n(b.compressedBytes)), est.baseline)} | ${formatBytes(n(b.sizeBytes))} | ${n(b.layerCount)} | ${formatBytes(n(b.wastedBytes))} | |`);
     rows.push(
-      `| Change | ${formatDelta(n(d.compressedBytes))} (${formatPercentDelta(d.compressedPercent)}) | ${formatDelta(n(d.sizeBytes))} (${formatPercentDelta(d.sizePercent)}) | ${signed(n(d.layerCount))} | ${formatDelta(n(d.wastedBytes))} | |`,
+      `| Change | ${approx(formatDelta(n(d.compressedBytes)), est.change)} (${approx(formatPercentDelta(d.compressedPercent), est.change)}) | ${formatDelta(n(d.sizeBytes))} (${formatPercentDelta(d.sizePercent)}) | ${signed(n(d.layerCount))} | ${formatDelta(n(d.wastedBytes))} | |`,
     );
   }
-  return rows.join('\n');
+  const shown = est.current || (hasDiff && est.baseline);
+  return shown ? `${rows.join('\n')}\n\n${estimateNote(r)}` : rows.join('\n');
 }
 
 function signed(v: number): string {
@@ -84,9 +84,10 @@ export function baselineLine(r: Report): string {
 export function budgetSection(v: Verdict, maxRows = Infinity): string {
   if (v.results.length === 0) return `**Budget:** none set (inputs \`max-size\`, \`max-growth\`, … or a budget file).`;
   const icon = (s: RuleResult['status']) => (s === 'skipped' ? '⏭️ skipped' : s === 'pass' ? '✅ pass' : `${ICON[s]} ${s}`);
-  const shown = v.results.slice(0, maxRows);
-  const rows = shown.map((r) => `| ${describeRule(r)} | ${esc(r.level)} | ${icon(r.status)} | ${esc(truncate(r.message, 300))} | ${code(r.rule.source ?? '', 60, true)} |`);
-  const more = v.results.length - shown.length;
+  const all = ruleRows(v.results);
+  const shown = all.slice(0, maxRows);
+  const rows = shown.map((r) => `| ${r.label} | ${esc(r.level)} | ${icon(r.status)} | ${esc(truncate(r.message, 300))} | ${code(r.source ?? '', 60, true)} |`);
+  const more = all.length - shown.length;
   return [
     `**Budget:** ${ICON[v.status]} ${esc(truncate(v.summary, 500))}`,
     ...v.notes.slice(0, 5).map((note) => `_${esc(truncate(note, 200))}_`),
@@ -98,38 +99,43 @@ export function budgetSection(v: Verdict, maxRows = Infinity): string {
   ].join('\n');
 }
 
-function layerRow(l: LayerDelta): string {
-  const idx = l.index !== undefined ? `${l.index}` : `base ${l.baseIndex ?? '?'}`;
+function layerRow(l: LayerDelta, est: Estimates): string {
+  const idx = l.index !== undefined ? layerNumber(l.index) : `base ${layerNumber(l.baseIndex)}`;
   const cur = l.current;
+  const e = est.delta(l);
   const status = `${STATUS[l.status] ?? esc(String(l.status))}${l.moved ? ' (moved)' : ''}`;
-  return `| ${idx} | ${code(l.instruction)} | ${line(l.line)} | ${cur ? formatBytes(n(cur.compressedBytes)) : '—'} | ${formatDelta(n(l.delta.compressedBytes))} | ${cur ? formatBytes(n(cur.sizeBytes)) : '—'} | ${formatDelta(n(l.delta.sizeBytes))} | ${status} |`;
+  const compressed = `${cur ? approx(formatBytes(n(cur.compressedBytes)), e.current) : '—'} (${approx(formatDelta(n(l.delta.compressedBytes)), e.change)})`;
+  const uncompressed = `${cur ? formatBytes(n(cur.sizeBytes)) : '—'} (${formatDelta(n(l.delta.sizeBytes))})`;
+  return `| ${idx} | ${code(l.instruction)} | ${line(l.line)} | ${compressed} | ${uncompressed} | ${status} |`;
 }
 
-const LAYER_HEAD = [
-  '| # | Instruction | Line | Compressed | Δ compressed | Uncompressed | Δ uncompressed | Status |',
-  '|--:|---|--:|--:|--:|--:|--:|---|',
-];
+// Size and change share a cell (`127.4 MB (+65.6 MB)`): six columns fit a comment's width.
+const LAYER_HEAD = ['| # | Instruction | Line | Compressed (Δ) | Uncompressed (Δ) | Status |', '|--:|---|--:|--:|--:|---|'];
 
 /** Changed/added/removed layers (at most maxRows, biggest change kept), unchanged ones counted. */
-export function layersSection(diff: LayerDiff, maxRows = Infinity): string {
+export function layersSection(diff: LayerDiff, est: Estimates, maxRows = Infinity): string {
   const moved = diff.layers.filter((l) => l.status !== 'unchanged' || l.moved);
   const keep = new Set(
     [...moved].sort((a, b) => Math.abs(n(b.delta.compressedBytes)) - Math.abs(n(a.delta.compressedBytes))).slice(0, maxRows),
   );
-  const rows = moved.filter((l) => keep.has(l)).map(layerRow);
+  const rows = moved.filter((l) => keep.has(l)).map((l) => layerRow(l, est));
   const c = diff.counts;
   const notes = (diff.notes ?? []).slice(0, 3).map((note) => ` _${esc(truncate(note, 300))}_`).join('');
   const summary = `**Layers:** ${c.changed} changed, ${c.added} added, ${c.removed} removed, ${c.unchanged} unchanged.${notes}`;
   if (moved.length === 0) return `${summary} Same layers as the baseline.`;
   const hidden = moved.length - rows.length;
-  return [summary, '', ...LAYER_HEAD, ...rows, ...(hidden > 0 ? [`| | _${hidden} smaller changes not shown_ | | | | | | |`] : [])].join('\n');
+  return [summary, '', ...LAYER_HEAD, ...rows, ...(hidden > 0 ? [`| | _${hidden} smaller changes not shown_ | | | | |`] : [])].join('\n');
 }
 
-export function unchangedSection(diff: LayerDiff): string {
+export function unchangedSection(diff: LayerDiff, est: Estimates): string {
   const same = diff.layers.filter((l) => l.status === 'unchanged' && !l.moved);
   if (same.length === 0) return '';
   const bytes = same.reduce((s, l) => s + n(l.current?.compressedBytes ?? 0), 0);
-  return details(`${same.length} unchanged layers (${formatBytes(bytes)} compressed)`, [...LAYER_HEAD, ...same.map(layerRow)].join('\n'));
+  const estimated = same.some((l) => est.layer(l.index));
+  return details(
+    `${same.length} unchanged layer${same.length > 1 ? 's' : ''} (${approx(formatBytes(bytes), estimated)} compressed)`,
+    [...LAYER_HEAD, ...same.map((l) => layerRow(l, est))].join('\n'),
+  );
 }
 
 /** Without a baseline: every layer with its sizes. */
@@ -137,7 +143,7 @@ export function plainLayersSection(img: ImageAnalysis, maxRows = Infinity): stri
   const biggest = new Set([...img.layers].sort((a, b) => n(b.compressedBytes) - n(a.compressedBytes)).slice(0, maxRows));
   const rows = img.layers
     .filter((l) => biggest.has(l))
-    .map((l) => `| ${l.index} | ${code(l.instruction)} | ${line(l.line)} | ${formatBytes(n(l.compressedBytes))} | ${formatBytes(n(l.sizeBytes))} | ${formatBytes(n(l.wastedBytes))} |`);
+    .map((l) => `| ${layerNumber(l.index)} | ${code(l.instruction)} | ${line(l.line)} | ${approx(formatBytes(n(l.compressedBytes)), isEstimate(l.compressedSource))} | ${formatBytes(n(l.sizeBytes))} | ${formatBytes(n(l.wastedBytes))} |`);
   const hidden = img.layers.length - rows.length;
   return [
     `**Layers:** ${img.layers.length}.`,
@@ -177,17 +183,17 @@ function rooted(path: string): string {
 }
 
 function layerTitle(index: number | undefined, instruction: string, l?: number): string {
-  return `**Layer ${index ?? '?'}** ${code(instruction)}${line(l) ? ` (Dockerfile line ${line(l)})` : ''}`;
+  return `**Layer ${layerNumber(index)}** ${code(instruction)}${line(l) ? ` (Dockerfile line ${line(l)})` : ''}`;
 }
 
 export function hintsSection(img: ImageAnalysis, maxHints = Infinity): string {
   if (img.hints.length === 0) return '';
   const total = img.hints.reduce((s, h) => s + n(h.bytes), 0);
   const items = img.hints.slice(0, maxHints).map((h) => {
-    const where = `layer ${h.layerIndex} ${code(h.instruction)}${line(h.line) ? `, Dockerfile line ${line(h.line)}` : ''}`;
+    const where = `layer ${layerNumber(h.layerIndex)} ${code(h.instruction)}${line(h.line) ? `, Dockerfile line ${line(h.line)}` : ''}`;
     const paths = h.paths.slice(0, 5).map((p) => code(p, 80, true)).join(', ');
     const more = h.paths.length > 5 ? ` and ${h.paths.length - 5} more` : '';
-    return `- **${esc(truncate(h.title, 120))}**: ${formatBytes(n(h.bytes))} (uncompressed) in ${where}${paths ? ` — ${paths}${more}` : ''}. ${esc(truncate(h.fix, 300))}`;
+    return `- **${esc(truncate(h.title, 160))}**: ${formatBytes(n(h.bytes))} (uncompressed) in ${where}${paths ? ` — ${paths}${more}` : ''}.<br>Fix: ${proseWithCode(h.fix, 300)}`;
   });
   const hidden = img.hints.length - items.length;
   if (hidden > 0) items.push(`- _${hidden} more hints in the JSON report_`);
@@ -227,7 +233,8 @@ function seconds(s: number): string {
 
 /** A pie chart of compressed bytes per layer: the 8 biggest and the rest together. */
 export function chartSection(img: ImageAnalysis): string {
-  const sized = img.layers.filter((l) => n(l.compressedBytes) > 0);
+  const estimated = sizedLayers(img).some((l) => isEstimate(l.compressedSource));
+  const sized = sizedLayers(img);
   if (sized.length === 0) return '';
   const total = sized.reduce((s, l) => s + n(l.compressedBytes), 0);
   const [unit, factor] = total >= 1e6 ? ['MB', 1e6] : ['kB', 1e3];
@@ -236,12 +243,16 @@ export function chartSection(img: ImageAnalysis): string {
   const slice = (label: string, bytes: number) => `    "${label}" : ${Number((bytes / factor).toPrecision(4))}`;
   const lines = [...top]
     .sort((a, b) => a.index - b.index)
-    .map((l: LayerAnalysis) => slice(mermaidLabel(`L${l.index} ${l.instruction}`), n(l.compressedBytes)));
+    .map((l: LayerAnalysis) => slice(mermaidLabel(`L${layerNumber(l.index)} ${l.instruction}`), n(l.compressedBytes)));
   if (rest.length) lines.push(slice(`${rest.length} other layers`, rest.reduce((s, l) => s + n(l.compressedBytes), 0)));
   return details(
-    '📊 What the image is made of (compressed size by layer)',
-    ['```mermaid', `pie showData title Compressed size by layer (${unit})`, ...lines, '```'].join('\n'),
+    `📊 What the image is made of (${estimated ? '≈ estimated ' : ''}compressed size by layer)`,
+    ['```mermaid', `pie showData title Compressed size by layer (${estimated ? '≈ ' : ''}${unit})`, ...lines, '```'].join('\n'),
   );
+}
+
+function sizedLayers(img: ImageAnalysis): LayerAnalysis[] {
+  return img.layers.filter((l) => n(l.compressedBytes) > 0);
 }
 
 export function warningsSection(warnings: string[]): string {

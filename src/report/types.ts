@@ -21,6 +21,8 @@ export interface BaselineSummary {
   commit?: string;
   ref?: string;
   compressedBytes: number;
+  /** Where the baseline's compressed sizes came from (anything but `manifest` is an estimate, shown with ≈). */
+  compressedSource?: ImageAnalysis['compressedSource'];
   sizeBytes: number;
   layerCount: number;
 }

@@ -108,7 +108,7 @@ const report: Shape<Report> = obj({
   baseline: nullable(
     obj({
       source: oneOf('actions-cache', 'registry', 'file', 'image'), branch: opt(name), commit: opt(str(S.sha)), ref: opt(ref),
-      compressedBytes: bytes, sizeBytes: bytes, layerCount: int(0, N.layerIndex),
+      compressedBytes: bytes, sizeBytes: bytes, layerCount: int(0, N.layerIndex), compressedSource: opt(oneOf('manifest', 'gzip', 'tar', 'mixed')),
     }),
   ),
   baselineMissing: opt(text),

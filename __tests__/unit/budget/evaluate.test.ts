@@ -1,4 +1,4 @@
-import { evaluateBudget } from '../../../src/budget/evaluate.js';
+import { evaluateBudget, ruleRows } from '../../../src/budget/evaluate.js';
 import { compareImages } from '../../../src/compare/compare.js';
 import type { BudgetRule } from '../../../src/config/types.js';
 import { BASE, image } from '../compare/fixtures.js';
@@ -45,8 +45,11 @@ describe('relative rules', () => {
     expect(v.status).toBe('pass');
     expect(v.results.map((r) => r.status)).toEqual(['skipped', 'skipped', 'pass']);
     expect(v.results[0].actual).toBeNull();
-    expect(v.notes).toEqual(['2 relative rules skipped: no baseline to compare with']);
-    expect(v.summary).toBe('pass — 1 of 3 rules checked, all within budget');
+    // The bytes and percent limits are one rule (max-growth: 1B,1%): one skipped rule, one row.
+    expect(v.results.map((r) => r.jointWith)).toEqual(['growth-bytes', 'growth-percent', undefined]);
+    expect(v.results[0].message).toBe('max growth 1 B and 1 % skipped: no baseline');
+    expect(v.notes).toEqual(['1 relative rule skipped: no baseline to compare with']);
+    expect(v.summary).toBe('pass — 1 of 2 rules checked, all within budget');
   });
 
   test('percent alone fails on +20 %', () => {
@@ -73,6 +76,25 @@ describe('relative rules', () => {
     expect(fail.status).toBe('fail');
     expect(fail.deciding).toHaveLength(2);
     expect(fail.summary).toBe('fail — compressed growth +200.0 kB (+20.0 %) exceeds max growth 100.0 kB and 10 %');
+    // One rule as set, one row: the renderers, the terminal and annotations show it once.
+    expect(ruleRows(fail.results).map((r) => [r.label, r.status, r.source, r.results.length])).toEqual([
+      ['max growth 100.0 kB and 10 %', 'fail', 'test', 2],
+    ]);
+    expect(ruleRows(fail.deciding)).toHaveLength(1);
+  });
+
+  test('estimated compressed sizes are marked ≈ in every message that shows them', () => {
+    const est = (img: typeof base) => ({ ...img, layers: img.layers.map((l) => ({ ...l, compressedSource: 'gzip' as const })) });
+    const size = evaluateBudget([rule('compressed-size', 1_000_000)], { current: est(grown) });
+    expect(size.results[0].message).toBe('compressed size ≈1.20 MB exceeds max size 1.00 MB (compressed)');
+    // Either side estimated makes the growth an estimate; the baseline may be a Baseline or a report summary.
+    const growth = (current: typeof base, baseline: unknown) =>
+      evaluateBudget([rule('growth-percent', 10)], { current, diff, baseline }).results[0].message;
+    expect(growth(grown, { analysis: est(base) })).toBe('compressed growth ≈+200.0 kB (≈+20.0 %) exceeds max growth 10 %');
+    expect(growth(grown, { compressedSource: 'tar' })).toBe('compressed growth ≈+200.0 kB (≈+20.0 %) exceeds max growth 10 %');
+    expect(growth(est(grown), base)).toBe('compressed growth ≈+200.0 kB (≈+20.0 %) exceeds max growth 10 %');
+    expect(growth(grown, est(base))).toBe('compressed growth ≈+200.0 kB (≈+20.0 %) exceeds max growth 10 %');
+    expect(growth(grown, { compressedSource: 'manifest' })).toBe('compressed growth +200.0 kB (+20.0 %) exceeds max growth 10 %');
   });
 
   test('warn and fail tiers: the highest level exceeded wins', () => {

@@ -67,8 +67,31 @@ describe('layerwise analyze', () => {
     expect(text).toMatch(/uncompressed 202\.0 kB · 2 layers · wasted 0 B · efficiency 100\.0%/);
     expect(text).toMatch(/^2 +82\.0 kB +\S+ kB +3 +RUN pip install -r requirements\.txt$/m);
     expect(text).toContain('80.0 kB  /root/.cache/pip/wheels/x.whl');
-    expect(text).toContain('80.0 kB  pip cache — line 3: RUN pip install -r requirements.txt');
+    expect(text).toContain('80.0 kB  pip cache — layer 2 (line 3): RUN pip install -r requirements.txt');
     expect(text).toContain('fix: use `pip install --no-cache-dir …`');
+  });
+
+  test('escape sequences and newlines in file names reach the terminal as visible escapes', async () => {
+    // OSC 8 (a hidden link), a CSI colour, an OSC title, a one-byte C1 CSI, a bidi override and a newline that
+    // would fake a table row.
+    const hostile = 'app/\x1b]8;;https://evil.example\x07click\x1b]8;;\x07\x1b[31mred\x1b]0;title\x07\u009b2J\u202eexe.txt\n  9  fake row';
+    const img = {
+      layers: [await layerTar([{ name: 'bin/sh', bytes: 1_000 }, { name: hostile, bytes: 50_000 }])],
+      history: [{ created_by: 'COPY rootfs / # buildkit' }],
+    };
+    writeFileSync(join(dir, 'hostile.tar'), await containerdSave([img]));
+    const io = recorder(dir);
+    expect(await main(['analyze', 'hostile.tar'], io)).toBe(0);
+    const text = [...io.stdout, ...io.stderr].join('\n');
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    const row = text.split('\n').find((l) => l.includes('click'))!;
+    expect(row).toBe('      50.0 kB  /app/\\u001b]8;;https:/evil.example\\u0007click\\u001b]8;;\\u0007\\u001b[31mred\\u001b]0;title\\u0007\\u009b2J\\u202eexe.txt\\n  9  fake row');
+    const json = recorder(dir);
+    expect(await main(['analyze', 'hostile.tar', '--json', '-'], json)).toBe(0);
+    // JSON on stdout stays valid and carries the name unchanged (tar paths are normalised: `//` is one slash).
+    const parsed = JSON.parse(json.stdout.join('\n'));
+    expect(parsed.image.layers[0].topFiles.map((f: { path: string }) => f.path)).toContain(hostile.replace('//', '/'));
   });
 
   test('--json FILE matches docs/analysis.schema.json and carries the documented fields', async () => {

@@ -9,6 +9,8 @@ export interface LayerSpec {
   line?: number;
   files?: [string, number][];
   wasted?: number;
+  /** Default `manifest` (measured); `gzip` / `tar` make the compressed size an estimate. */
+  source?: LayerAnalysis['compressedSource'];
 }
 
 export function layer(spec: LayerSpec, index = 0): LayerAnalysis {
@@ -18,7 +20,7 @@ export function layer(spec: LayerSpec, index = 0): LayerAnalysis {
     diffId: `sha256:${spec.id.padEnd(64, '0')}`,
     sizeBytes: spec.size,
     compressedBytes: spec.compressed ?? Math.round(spec.size / 2),
-    compressedSource: 'gzip',
+    compressedSource: spec.source ?? 'manifest',
     instruction: spec.createdBy.replace(/ # buildkit$/, '').replace(/^RUN \/bin\/sh -c /, 'RUN '),
     createdBy: spec.createdBy,
     line: spec.line,

@@ -37,7 +37,9 @@ describe('junk rules', () => {
     const small: SurvivingFile[] = [{ path: 'tmp/a', bytes: 1000, layer: 0 }];
     expect(findJunk(small, [], layers)).toEqual([]);
     const many: SurvivingFile[] = Array.from({ length: 20 }, (_, i) => ({ path: `tmp/f${i}`, bytes: 1000, layer: 0 }));
-    expect(findJunk(many, [], layers)).toEqual([expect.objectContaining({ rule: 'tmp', bytes: 20_000, fix: 'remove it in the step that creates it (`&& rm -rf /tmp/*`) or keep it out of the build context' })]);
+    expect(findJunk(many, [], layers)).toEqual([
+      expect.objectContaining({ rule: 'tmp', bytes: 20_000, title: 'files left in /tmp', fix: 'remove them in the step that creates them (`&& rm -rf /tmp/*`) or keep them out of the build context' }),
+    ]);
   });
 
   test('fixes follow the instruction: .dockerignore for a COPY, same-RUN cleanup for a RUN', () => {
@@ -76,12 +78,16 @@ describe('junk rules', () => {
     expect(hints[0].fix).toBe('it comes with the base image: pick a slimmer base (a `-slim` tag, distroless) or one built without it');
     // A layer from an ADD in someone's base still gets the instruction's own fix.
     const added = findJunk([{ path: 'tmp/x', bytes: 2 << 20, layer: 0 }], [], [{ instruction: 'ADD file:abc in /' }]);
-    expect(added[0].fix).toContain('keep it out of the build context');
+    expect(added[0].fix).toContain('keep them out of the build context');
   });
 
-  test('every rule has a fix and a minimum', () => {
+  test('every rule has a title, a fix and a minimum', () => {
     for (const r of JUNK_RULES) {
-      expect(r.fix('RUN').length).toBeGreaterThan(10);
+      for (const keyword of ['RUN', 'COPY', 'ADD']) {
+        const found = { keyword, instruction: `${keyword} x`, dirs: ['/x'], kinds: new Map<string, number>() };
+        expect(r.fix(found).length).toBeGreaterThan(10);
+        expect(r.title(found).length).toBeGreaterThan(1);
+      }
       expect(r.minBytes).toBeGreaterThan(0);
     }
   });

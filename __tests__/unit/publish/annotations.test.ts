@@ -9,7 +9,7 @@ describe('buildAnnotations', () => {
     expect(a).toEqual([
       {
         level: 'error',
-        title: 'layerwise: growth-percent budget (fail)',
+        title: 'layerwise: max growth 10 % (fail)',
         message: report.verdict.results.find((r) => r.metric === 'growth-percent')!.message,
         file: 'docker/Dockerfile',
         startLine: 7,
@@ -17,11 +17,30 @@ describe('buildAnnotations', () => {
       {
         level: 'warning',
         title: 'layerwise: apt package cache left in the image',
-        message: '24.0 MB in var/cache/apt/archives/curl.deb. add `rm -rf /var/lib/apt/lists/*` in the same RUN',
+        message: '24.0 MB (uncompressed) in layer 2: var/cache/apt/archives/curl.deb. Fix: add `rm -rf /var/lib/apt/lists/*` in the same RUN',
         file: 'docker/Dockerfile',
         startLine: 7,
       },
     ]);
+  });
+
+  test('a joint growth rule (max-growth: 5MB,10%) is one annotation', () => {
+    const report = fixtureReport();
+    const pct = report.verdict.results.find((r) => r.metric === 'growth-percent')!;
+    const bytes = { ...pct, metric: 'growth-bytes' as const, limit: 5_000_000, jointWith: 'growth-percent' as const, rule: { ...pct.rule, metric: 'growth-bytes' as const, limit: 5_000_000 } };
+    pct.jointWith = 'growth-bytes';
+    report.verdict.results.push(bytes);
+    const errors = buildAnnotations(report, 'Dockerfile').filter((a) => a.level === 'error');
+    expect(errors.map((a) => a.title)).toEqual(['layerwise: max growth 5.00 MB and 10 % (fail)']);
+  });
+
+  test('text from the image or a report cannot ping or cross-link', () => {
+    const report = fixtureReport({ strings: (x) => `${x} @acme/security-team #12 GH-3 o/r#4` });
+    const hint = buildAnnotations(report, 'Dockerfile').find((a) => a.level === 'warning')!;
+    for (const text of [hint.title, hint.message]) {
+      expect(text).toContain('@\u200Bacme/security-team #\u200B12 GH\u200B-3 o/r#\u200B4');
+      expect(text).not.toMatch(/@[a-z]|#\d|GH-\d/i);
+    }
   });
 
   test('passing rules make no annotation; at most 10 per level, biggest hints first', () => {

@@ -32,13 +32,13 @@ export function currentImage() {
   img.hints = [
     {
       rule: 'apt-lists',
-      title: 'APT package lists left in the image',
+      title: 'apt package lists (from apt-get update)',
       bytes: 8_800_000,
       layerIndex: 2,
       instruction: 'RUN apt-get update && apt-get install -y build-essential',
       line: 6,
       paths: ['/var/lib/apt/lists'],
-      fix: 'Add `&& rm -rf /var/lib/apt/lists/*` to the same RUN.',
+      fix: 'end the same RUN with `&& rm -rf /var/lib/apt/lists/*`',
     },
   ];
   return img;

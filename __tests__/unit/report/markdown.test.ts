@@ -48,10 +48,10 @@ describe('renderMarkdown', () => {
     const { tables, html } = expectWellFormed(renderMarkdown(fullReport()));
     // totals, budget, changed layers, unchanged layers, 2 file tables, cache stages
     expect(tables).toHaveLength(7);
-    const layerTable = tables.find((t) => t.header[0].text === '#' && t.rows.some((r) => r[7].text.includes('added')))!;
-    expect(layerTable.rows.map((r) => [r[0].text, r[2].text, r[4].text, r[7].text])).toEqual([
-      ['2', '6', '+12.3 MB', '🆕 added'],
-      ['3', '9', '+200.0 kB', '✏️ changed'],
+    const layerTable = tables.find((t) => t.header[0].text === '#' && t.rows.some((r) => r[5].text.includes('added')))!;
+    expect(layerTable.rows.map((r) => [r[0].text, r[2].text, r[3].text, r[5].text])).toEqual([
+      ['3', '6', '12.3 MB (+12.3 MB)', '🆕 added'],
+      ['4', '9', '1.00 MB (+200.0 kB)', '✏️ changed'],
     ]);
     expect(html).toContain('<code class="language-mermaid">pie showData title Compressed size by layer (MB)');
     expect(html).toContain('<summary>2 unchanged layers (15.5 MB compressed)</summary><table>');
@@ -96,7 +96,7 @@ describe('renderMarkdown', () => {
     const report = reportFrom({ imageKey: 'app', image: current, baseline, generatedAt: '2026-11-23T09:00:00Z' });
     const md = renderMarkdown(report);
     expect(md.split('\n')[0]).toBe('### ✅ app: 1.30 MB compressed (-15.0 MB, -92.0 %) — no budget set');
-    expect(md).toContain('| base 1 | <code>RUN apk add curl</code> | 4 | — | -15.0 MB | — | -40.0 MB | 🗑️ removed |');
+    expect(md).toContain('| base 2 | <code>RUN apk add curl</code> | 4 | — (-15.0 MB) | — (-40.0 MB) | 🗑️ removed |');
     expectWellFormed(md);
   });
 });
@@ -162,5 +162,41 @@ describe('renderMarkdown under maxChars', () => {
 
   test('a report that fits is not cut', () => {
     expect(renderMarkdown(fullReport())).not.toContain('Cut to fit');
+  });
+});
+
+describe('renderMarkdown: estimated compressed sizes', () => {
+  test('an estimate is never shown as measured: every compressed figure it feeds carries ≈, and a note says why', () => {
+    const report = fullReport();
+    report.image.layers[3].compressedSource = 'tar'; // "no compressed size known; using the uncompressed tar length"
+    report.image.compressedSource = 'mixed';
+    const md = renderMarkdown(report);
+    expect(md.split('\n')[0]).toBe('### ❌ app: ≈28.8 MB compressed (≈+12.5 MB, ≈+76.7 %) — max growth 5.00 MB and 10 %');
+    expect(md).toContain('| **This image** | ≈28.8 MB |');
+    expect(md).toContain('| Baseline | 16.3 MB |');
+    expect(md).toContain('| Change | ≈+12.5 MB (≈+76.7 %) |');
+    expect(md).toContain('_≈ estimated, not measured: the uncompressed tar length where no compressed size was known (an upper bound)._');
+    expect(md).toContain('| 4 | <code>COPY /src /app</code> | 9 | ≈1.00 MB (≈+200.0 kB) |');
+    expect(md).toContain('| 3 | <code>RUN apt-get update &#38;&#38; apt-get install -y build-essential</code> | 6 | 12.3 MB (+12.3 MB) |');
+    expect(md).toContain('📊 What the image is made of (≈ estimated compressed size by layer)');
+    expect(md).toContain('pie showData title Compressed size by layer (≈ MB)');
+    expectWellFormed(md);
+  });
+
+  test('an estimated baseline marks the baseline and the change, not the measured image', () => {
+    const report = fullReport();
+    report.baseline!.compressedSource = 'gzip';
+    const md = renderMarkdown(report);
+    expect(md).toContain('| **This image** | 28.8 MB |');
+    expect(md).toContain('| Baseline | ≈16.3 MB |');
+    expect(md).toContain('| Change | ≈+12.5 MB (≈+76.7 %) |');
+    // An unchanged layer's delta involves the baseline's layer; an added one does not.
+    expect(md).toContain('| 1 | <code>COPY busybox /bin/</code> |  | 500.0 kB (≈±0 B) |');
+    expect(md).toContain('| 3 | <code>RUN apt-get update &#38;&#38; apt-get install -y build-essential</code> | 6 | 12.3 MB (+12.3 MB) |');
+    expect(md).toContain("_≈ estimated, not measured: the baseline's compressed size is an estimate._");
+  });
+
+  test('all measured: no ≈ anywhere', () => {
+    expect(renderMarkdown(fullReport())).not.toContain('≈');
   });
 });
