@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../config/errors.js';
 import { boolFlag, listFlag, parseFlags, parseKeyValues, stringFlag } from '../config/flags.js';
 import { buildStageGraph, buildableStages } from '../dockerfile/graph.js';
-import type { FrontendRules } from '../dockerfile/rules.js';
+import { isFrontendVersion } from '../dockerfile/rules.js';
 import type { Stage, StageBase, StageGraph } from '../dockerfile/types.js';
 import type { Command } from './types.js';
 
@@ -16,8 +16,9 @@ Reads the Dockerfile's stages the way BuildKit does and prints the stages the ta
       --target T      stage to build (default the last stage)
       --build-arg K=V global ARG value used in FROM lines (repeatable; K alone takes K from the environment)
       --platform P    target platform for TARGETOS/TARGETARCH/… (default linux/<host arch>)
-      --frontend R    legacy (Dockerfile frontend < 1.11, BuildKit < 0.17, Docker Engine ≤ 27) or current
-                      (default: from a \`# syntax=\` line, else current — GitHub-hosted runners)
+      --frontend V    Dockerfile frontend whose rules to follow: a version (1.7, 1.10, 1.11.0), legacy (= 1.7,
+                      Docker Engine 26) or current (the newest; GitHub-hosted runners). Default: from a
+                      \`# syntax=\` line or --build-arg BUILDKIT_SYNTAX, else current
       --json          {"target","needed","skipped","stages":[{"name","index","line","base","dependsOn"}]}
                       Unnamed stages are named by their index ("0", "1", …). "base" is
                       {"kind":"image","ref":"golang:1.22"}, {"kind":"stage","name":"build"} or {"kind":"scratch"},
@@ -28,7 +29,7 @@ export interface StagesOptions {
   target?: string;
   buildArgs: Record<string, string>;
   platform?: string;
-  rules?: FrontendRules;
+  frontend?: string;
   json: boolean;
 }
 
@@ -52,15 +53,15 @@ export function parseStagesFlags(argv: string[], env: NodeJS.ProcessEnv = {}): S
   const target = stringFlag(flags, 'target');
   if (target === '') throw new InputError('layerwise stages: --target is empty (expected a stage name)');
   const frontend = stringFlag(flags, 'frontend');
-  if (frontend !== undefined && frontend !== 'legacy' && frontend !== 'current') {
-    throw new InputError(`layerwise stages: --frontend '${frontend}' (expected legacy or current)`);
+  if (frontend !== undefined && !isFrontendVersion(frontend)) {
+    throw new InputError(`layerwise stages: --frontend '${frontend}' (expected a version such as 1.7 or 1.11.0, legacy or current)`);
   }
   return {
     file: stringFlag(flags, 'file') ?? 'Dockerfile',
     target,
     buildArgs: parseKeyValues(buildArgEntries(listFlag(flags, 'build-arg'), env), 'layerwise stages --build-arg'),
     platform: stringFlag(flags, 'platform'),
-    rules: frontend,
+    frontend,
     json: boolFlag(flags, 'json'),
   };
 }
@@ -79,7 +80,7 @@ export const stagesCommand: Command = async (argv, io) => {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new InputError(`layerwise stages: cannot read --file ${opts.file} (${code}; expected a readable Dockerfile)`);
   }
-  const graph = buildStageGraph(text, { file: opts.file, target: opts.target, buildArgs: opts.buildArgs, platform: opts.platform, rules: opts.rules });
+  const graph = buildStageGraph(text, { file: opts.file, target: opts.target, buildArgs: opts.buildArgs, platform: opts.platform, frontend: opts.frontend });
   for (const w of graph.warnings) io.err(`warning: ${w}`);
   io.out(opts.json ? JSON.stringify(graphJson(graph), null, 2) : renderTree(graph));
   return 0;
@@ -102,6 +103,18 @@ function describeBase(base: StageBase): string {
 
 const VIA = { from: 'FROM', copy: 'COPY --from', mount: 'RUN --mount', onbuild: 'ONBUILD COPY --from' } as const;
 
+/** Deeper levels of the tree are summarised: the build order line still lists every stage. */
+const MAX_TREE_DEPTH = 40;
+
+interface TreeItem {
+  stage?: Stage;
+  image?: string;
+  prefix: string;
+  childPrefix: string;
+  why: string;
+  depth: number;
+}
+
 /** Human output: the target's dependency tree (stages and external images it reads), build order, skips. */
 export function renderTree(graph: StageGraph): string {
   const byName = new Map(graph.stages.map((s) => [s.name, s]));
@@ -109,30 +122,40 @@ export function renderTree(graph: StageGraph): string {
   const label = (s: Stage): string => (s.named ? s.name : `stage ${s.index} (unnamed)`);
   const rows: [string, string, string][] = [];
   const shown = new Set<string>();
-  const walk = (s: Stage, prefix: string, childPrefix: string, why: string): void => {
+  // Depth-first, iteratively: a chain of thousands of stages must not exhaust the stack.
+  const stack: TreeItem[] = [{ stage: stageOf(graph.target), prefix: '', childPrefix: '', why: '', depth: 0 }];
+  while (stack.length) {
+    const { stage: s, image, prefix, childPrefix, why, depth } = stack.pop() as TreeItem;
+    if (!s) {
+      rows.push([`${prefix}image ${image}`, '', why.trimStart()]);
+      continue;
+    }
     const repeat = shown.has(s.name);
     shown.add(s.name);
     rows.push([`${prefix}${label(s)}`, `line ${s.line}`, `${describeBase(s.base)}${why}${repeat && s.dependsOn.length ? '  (see above)' : ''}`]);
-    if (repeat) return;
+    if (repeat) continue;
     // Children: stages it needs, then images it copies or mounts from (its FROM image is on its own row).
     const children = [
       ...s.dependsOn.map((dep) => ({ dep, use: s.uses.find((u) => u.stage === dep) })),
       ...s.uses.filter((u) => u.image !== undefined).map((use) => ({ dep: undefined, use })),
     ];
-    children.forEach(({ dep, use }, i) => {
+    if (children.length && depth >= MAX_TREE_DEPTH) {
+      rows.push([`${childPrefix}└─ …`, '', `${children.length} more below (depth limit ${MAX_TREE_DEPTH}; see the build order)`]);
+      continue;
+    }
+    const items = children.map(({ dep, use }, i): TreeItem => {
       const last = i === children.length - 1;
-      const branch = childPrefix + (last ? '└─ ' : '├─ ');
       const via = use && use.via !== 'from' ? `  ← ${VIA[use.via]} line ${use.line}` : '';
-      if (dep) walk(stageOf(dep), branch, childPrefix + (last ? '   ' : '│  '), via);
-      else rows.push([`${branch}image ${use?.image}`, '', via.trimStart()]);
+      const branch = childPrefix + (last ? '└─ ' : '├─ ');
+      return { stage: dep ? stageOf(dep) : undefined, image: use?.image, prefix: branch, childPrefix: childPrefix + (last ? '   ' : '│  '), why: via, depth: depth + 1 };
     });
-  };
-  walk(stageOf(graph.target), '', '', '');
+    stack.push(...items.reverse());
+  }
   const width = Math.max(...rows.map(([left]) => [...left].length));
   const lineWidth = Math.max(...rows.map(([, line]) => line.length));
   const pad = (text: string, n: number): string => text + ' '.repeat(Math.max(0, n - [...text].length));
   const lines = [
-    `${graph.file}: target ${label(stageOf(graph.target))} · ${graph.platform}${graph.rules === 'legacy' ? ' · legacy frontend rules' : ''} · ${graph.needed.length} of ${graph.stages.length} stages needed`,
+    `${graph.file}: target ${label(stageOf(graph.target))} · ${graph.platform}${graph.frontend && graph.frontend !== 'latest' ? ` · Dockerfile frontend ${graph.frontend} rules` : ''} · ${graph.needed.length} of ${graph.stages.length} stages needed`,
     '',
     ...rows.map(([left, line, rest]) => (line ? `${pad(left, width)}  ${pad(line, lineWidth)}  ${rest}` : `${pad(left, width)}  ${rest}`).trimEnd()),
     '',
