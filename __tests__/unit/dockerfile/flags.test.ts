@@ -148,3 +148,52 @@ describe('splitFlags (extractBuilderFlags)', () => {
     ['  --a=1   z  ', ['--a=1'], 'z  '],
   ])('%s', (line, flags, args) => expect(splitFlags(line, '\\')).toEqual({ flags, args }));
 });
+
+describe('a whole flag word in quotes is not a flag (BuildKit reads flags only from words starting with --)', () => {
+  test('"--mount=…" ends the flags: it and what follows are the command', () => {
+    expect(needed(['FROM busybox AS a', 'FROM busybox', 'RUN --mount=type=cache,target=/c "--mount=from=a,target=/x" --mount=from=a,target=/y true'])).toEqual(['1']);
+  });
+});
+
+describe('frontend rules chosen by # syntax= in the file', () => {
+  const onbuildOnly = ['FROM busybox AS src', 'FROM busybox AS parent', 'ONBUILD COPY --from=src /src /src', 'FROM parent AS child'];
+  const refusal = /^Dockerfile:4: stage 'src' is needed only by this ONBUILD trigger/;
+  test.each([
+    ['docker/dockerfile:1.11.0', refusal],
+    ['docker/dockerfile:1.11.0-labs', refusal],
+    ['docker/dockerfile:experimental', refusal],
+    ['docker/dockerfile:1.2-experimental', refusal],
+    ['docker/dockerfile-upstream:1.10.0', refusal],
+    ['docker/dockerfile:1.11.1', undefined],
+    ['docker/dockerfile:1.11', undefined],
+    ['docker/dockerfile:1', undefined],
+    ['docker/dockerfile-upstream:master', undefined],
+  ])('%s: ONBUILD COPY --from of a stage nothing else needs', (syntax, error) => {
+    const lines = [`# syntax=${syntax}`, ...onbuildOnly];
+    if (error) expect(() => graph(lines)).toThrow(error);
+    else expect(graph(lines).needed).toEqual(['src', 'parent', 'child']);
+  });
+
+  test.each([
+    ['docker/dockerfile:1.7', 'empty'],
+    ['docker/dockerfile:1.9', 'error'],
+    ['docker/dockerfile:1.10', 'error'],
+  ])('%s: a bad ${…} in a global ARG default is %s', (syntax, outcome) => {
+    const lines = [`# syntax=${syntax}`, 'ARG TAG=${:x}', 'FROM busybox${TAG} AS a'];
+    if (outcome === 'error') expect(() => graph(lines)).toThrow(/^Dockerfile:2: ARG TAG=\$\{:x\}: syntax error: bad substitution/);
+    else expect(graph(lines).stages[0].base).toEqual({ kind: 'image', ref: 'busybox' });
+  });
+
+  test.each([
+    ['docker/dockerfile:1.10', 'arch'],
+    ['docker/dockerfile:1.11.0', 'archamd64'],
+  ])('%s: a global ARG TARGETARCH without a default', (syntax, stage) => {
+    const lines = [`# syntax=${syntax}`, 'ARG TARGETARCH', 'FROM scratch AS archamd64', 'FROM scratch AS arch', 'FROM arch${TARGETARCH}'];
+    expect(graph(lines).needed).toEqual([stage, '2']);
+  });
+
+  test('--build-arg BUILDKIT_SYNTAX wins over the directive', () => {
+    const lines = ['# syntax=docker/dockerfile:1.7', ...onbuildOnly];
+    expect(buildStageGraph(lines.join('\n'), { file: 'Dockerfile', buildArgs: { BUILDKIT_SYNTAX: 'docker/dockerfile:1.12' } }).needed).toEqual(['src', 'parent', 'child']);
+  });
+});
