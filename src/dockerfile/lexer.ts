@@ -225,21 +225,18 @@ function heredocsOf(line: string): Omit<Heredoc, 'content'>[] {
   return docs;
 }
 
-/** Words split on unquoted blanks; quotes and backslash escapes kept. */
-function rawWords(line: string): string[] {
+/**
+ * Words split on blanks outside quotes, quotes and escapes kept (BuildKit's parseWords, and its shell lexer
+ * in raw mode for heredoc words). Inside double quotes the escape token still escapes; in single quotes not.
+ */
+export function rawWords(line: string, escape = '\\'): string[] {
   const words: string[] = [];
   let word = '';
   let inWord = false;
   let quote = '';
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
-    if (quote) {
-      word += ch;
-      if (ch === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
-      else if (ch === quote) quote = '';
-      continue;
-    }
-    if (ch === ' ' || ch === '\t' || ch === '\n') {
+    if (!quote && /\s/.test(ch)) {
       if (inWord) words.push(word);
       word = '';
       inWord = false;
@@ -247,8 +244,11 @@ function rawWords(line: string): string[] {
     }
     inWord = true;
     word += ch;
-    if (ch === '\\' && i + 1 < line.length) word += line[++i];
-    else if (ch === '"' || ch === "'") quote = ch;
+    if (quote) {
+      if (ch === quote) quote = '';
+      else if (ch === escape && quote === '"' && i + 1 < line.length) word += line[++i];
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === escape && i + 1 < line.length) word += line[++i];
   }
   if (inWord) words.push(word);
   return words;

@@ -4,7 +4,7 @@
 import { InputError } from '../config/errors.js';
 import { inputError } from './errors.js';
 import { FlagError, flagWords, mountOptions, type FlagWord } from './flags.js';
-import { detectSyntax, lexDockerfile, type LexedInstruction } from './lexer.js';
+import { detectSyntax, lexDockerfile, rawWords, type LexedInstruction } from './lexer.js';
 import { invalidReference } from './reference.js';
 import type { Instruction } from './types.js';
 
@@ -127,39 +127,13 @@ function parseFrom(ins: LexedInstruction, index: number, file: string): RawStage
 
 /** `ARG a b=1 c="x y"`: names, and defaults as written (quotes kept; BuildKit expands them later). */
 function parseArg(ins: LexedInstruction, escape: string, file: string): MetaArg[] {
-  const words = argWords(ins.args, escape);
+  const words = rawWords(ins.args, escape);
   if (words.length === 0) throw inputError(file, ins.line, 'ARG without a name', 'ARG <name>[=<default>]');
   return words.map((w) => {
     const eq = w.indexOf('=');
     if (eq === 0) throw inputError(file, ins.line, `ARG ${w}: the name is empty`, 'ARG <name>[=<default>]');
     return eq < 0 ? { name: w, value: null, line: ins.line } : { name: w.slice(0, eq), value: w.slice(eq + 1), line: ins.line };
   });
-}
-
-/** BuildKit's parseWords: split on blanks outside quotes, keeping quotes and escapes. */
-function argWords(rest: string, escape: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let quote = '';
-  let inWord = false;
-  for (let i = 0; i < rest.length; i++) {
-    const ch = rest[i];
-    if (!quote && /\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-      continue;
-    }
-    inWord = true;
-    word += ch;
-    if (quote) {
-      if (ch === quote) quote = '';
-      else if (ch === escape && quote === '"' && i + 1 < rest.length) word += rest[++i];
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === escape && i + 1 < rest.length) word += rest[++i];
-  }
-  if (inWord) words.push(word);
-  return words;
 }
 
 /** A string flag that matters to the graph: `--name=value` once, in lower case. Undefined when absent. */
