@@ -3,7 +3,7 @@
 // decided (FROM lines, flags beside --from, mount options other than paths):
 //   - external images come from the local base image through named build contexts (no Docker Hub here);
 //   - `# syntax=` cannot pull its frontend: it becomes `# check=skip=all`, so the engine's own applies;
-//   - RUN without --mount is dropped; RUN with mounts keeps its flags (source paths → `/`) and runs true;
+//   - RUN without --mount is dropped; RUN with mounts keeps its flags (paths made safe) and runs true;
 //   - COPY/ADD copy a wildcard that matches nothing (BuildKit allows that), heredoc COPYs stay as they are;
 //   - USER lines go (the base has no such users); ONBUILD triggers get the same treatment;
 //   - each stage ends with `COPY .lw/marker /.lw-stage-<index>`: a step unique to the stage, whose vertex
@@ -79,7 +79,13 @@ function rewrite(ins: LexedInstruction, keyword: string): string | undefined {
   if (keyword === 'USER') return '#';
   if (keyword === 'RUN') {
     if (!ins.flags.some((f) => f.startsWith('--mount'))) return '#';
-    return `RUN ${flagText(ins).replace(/((?:^|[,"'=\s])(?:source|src)=)[^,\s"']*/gi, '$1/')} ["/bin/true"]`;
+    // Sources become `/` (a path that exists), targets unique top-level paths (a target inside another
+    // mount, e.g. under a read-only bind of the context, needs directories the transformed context lacks).
+    let n = 0;
+    const flags = flagText(ins)
+      .replace(/((?:^|[,"'=\s])(?:source|src)=)[^,\s"']*/gi, '$1/')
+      .replace(/((?:^|[,"'=\s])(?:target|dst|destination)=)[^,\s"']*/gi, (_m, key: string) => `${key}/.lw-mount-${n++}`);
+    return `RUN ${flags} ["/bin/true"]`;
   }
   if (keyword === 'COPY' || keyword === 'ADD') {
     if (ins.heredocs.length) return undefined;

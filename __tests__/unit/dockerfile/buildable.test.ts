@@ -37,7 +37,7 @@ test('what changes: syntax, RUN, COPY/ADD sources, USER, ONBUILD, one marker per
     'ARG GO=1.23',
     'FROM golang:${GO} AS build',
     '#',
-    'RUN --mount=type=cache,target=/root/.cache     --mount="type=bind,from=gen,source=/,target=/gen" ["/bin/true"]',
+    'RUN --mount=type=cache,target=/.lw-mount-0     --mount="type=bind,from=gen,source=/,target=/.lw-mount-1" ["/bin/true"]',
     '#',
     '#',
     '#',
