@@ -63,7 +63,7 @@ describeWithTestbed('BuildKit agrees with the stage graph on the Dockerfile corp
       const r = buildx(['--call=targets,format=json'], withoutUnsupportedFlags(withoutSyntaxDirective(text), engineVersion));
       if (!r.ok) throw new Error(`${file}: --call=targets failed:\n${r.stderr.slice(-2000)}`);
       const listed = (JSON.parse(r.stdout) as { targets: { name?: string; location?: { ranges?: { start: { line: number } }[] } }[] }).targets;
-      const graph = buildStageGraph(text, { file, ...corpusOptions(expectations[file].cases[0]), frontend });
+      const graph = anyGraph(text, file, expectations[file].cases, frontend);
       const ours = graph.stages.map((s) => `${s.declaredName ?? '(unnamed)'}@${s.line}`);
       const theirs = listed.map((t) => `${t.name ?? '(unnamed)'}@${t.location?.ranges?.[0]?.start.line}`);
       expect({ file, stages: theirs }).toEqual({ file, stages: ours });
@@ -102,6 +102,19 @@ describeWithTestbed('BuildKit agrees with the stage graph on the Dockerfile corp
     });
   });
 });
+
+/** The graph of the first case the engine's rules accept: stage names and lines do not depend on the target. */
+function anyGraph(text: string, file: string, cases: CorpusCase[], frontend: string): StageGraph {
+  const errors: string[] = [];
+  for (const c of cases) {
+    try {
+      return buildStageGraph(text, { file, ...corpusOptions(c), frontend });
+    } catch (err) {
+      errors.push((err as Error).message);
+    }
+  }
+  throw new Error(`${file}: no case resolves under frontend ${frontend}: ${errors.join('; ')}`);
+}
 
 function buildArgs(c: CorpusCase, contexts: Record<string, string>): string[] {
   const args = ['--progress=rawjson', '--output', 'type=cacheonly'];
