@@ -10,7 +10,7 @@ import { buildOrder, findCycle, reachable } from './order.js';
 import { parseDockerfile, type RawStage, type SourceRef } from './parse.js';
 import { formatPlatform, hostPlatform, parsePlatform, type Platform } from './platform.js';
 import { invalidReference } from './reference.js';
-import { FRONTEND_ALIASES, frontendVersion, rulesFor, type FrontendRules } from './rules.js';
+import { FRONTEND_ALIASES, frontendVersion, rulesFor } from './rules.js';
 import { globalArgs } from './scope.js';
 import { rejectLaterSources, rejectOnbuildOnlySources, warnFromLaterStage } from './checks.js';
 import type { Stage, StageBase, StageGraph, StageUse } from './types.js';
@@ -114,11 +114,6 @@ export function buildStageGraph(text: string, opts: StageGraphOptions): StageGra
 export function buildableStages(graph: StageGraph): Stage[] {
   const byName = new Map(graph.stages.map((s) => [s.name, s]));
   return graph.needed.map((n) => byName.get(n) as Stage).filter((s) => s.named || s.name === graph.target);
-}
-
-/** The rules a graph was resolved with (for callers that only kept the graph). */
-export function graphRules(graph: StageGraph): FrontendRules {
-  return rulesFor(graph.frontend ?? 'latest');
 }
 
 function platformOption(value: string | undefined, what: string, file: string): Platform {
