@@ -141,7 +141,9 @@ export function lexDockerfile(text: string, file: string): LexedDockerfile {
       if (isComment(raw) || raw.trim() === '') continue;
       cont = continuation(raw, escape);
       parts.push(cont ?? raw);
-      shown.push((cont ?? raw).trimStart());
+      // For people: indentation becomes one space, but a word boundary stays one (`a \` + `  b` is `a b`).
+      const piece = cont ?? raw;
+      shown.push(/[ \t]$/.test(shown[shown.length - 1]) ? piece.trimStart() : piece.replace(/^[ \t]+/, ' '));
     }
     const original = parts.join('');
     const ins = instruction(original, shown.join(''), lineNo, escape, file);

@@ -169,3 +169,8 @@ describe('size', () => {
     expect(refusal(() => graph(lines))).toMatch(/^Dockerfile:2: ARG Y=\$\{X\/\*a\*a.*\.\.\.: the pattern takes too long to match a value this long \(expected/);
   });
 });
+
+test('instruction text for people: indentation of continued lines folded, word boundaries kept', () => {
+  const texts = lexDockerfile(['FROM a', 'RUN echo a\\', '    b \\', '  c\\', 'd'].join('\n'), 'Dockerfile').instructions.map((i) => i.text);
+  expect(texts).toEqual(['FROM a', 'RUN echo a b cd']);
+});
