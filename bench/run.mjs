@@ -1,14 +1,14 @@
 // `npm run bench`: runs each benchmark (bundled with esbuild, run by node), collects the JSON each prints on
 // its last line, and writes bench/results.json with the machine it ran on. Not a test: nothing is asserted.
 //   npm run bench              all benchmarks
-//   npm run bench -- cache     only the named ones (cache, skip, analysis)
+//   npm run bench -- cache     only the named ones (cache, skip, analysis, stages)
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-const ALL = ['cache', 'skip', 'analysis'];
+const ALL = ['cache', 'skip', 'analysis', 'stages'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 // Inside the repo, so the bundles' external packages resolve from node_modules (bench/work is git-ignored).
 mkdirSync('bench/work', { recursive: true });

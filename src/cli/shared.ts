@@ -10,7 +10,6 @@ import type { Config } from '../config/types.js';
 import { InputError } from '../core/errors.js';
 import type { RunContext } from '../core/run-context.js';
 import { buildStageGraph } from '../dockerfile/graph.js';
-import type { FrontendRules } from '../dockerfile/rules.js';
 import type { StageGraph } from '../dockerfile/types.js';
 import { daemonVersion, dockerClient } from '../image/sources.js';
 import type { CliIO } from './types.js';
@@ -50,13 +49,14 @@ export function cliRunContext(contextDir: string, readOnly: boolean): RunContext
 }
 
 /**
- * The Dockerfile as a stage graph. The frontend rules come from `rules`, a `# syntax=` line, or the engine at
- * `host` (DOCKER_HOST) when `askEngine` — the engine that builds (or built) the image decides what it needs.
+ * The Dockerfile as a stage graph. The frontend's rules come from `frontend` (a version, `legacy` or
+ * `current`), a `# syntax=` line, or the engine at `host` (DOCKER_HOST) when `askEngine` — the engine that
+ * builds (or built) the image decides what it needs.
  */
 export async function cliStageGraph(
   config: Config,
   io: Pick<CliIO, 'cwd' | 'env'>,
-  opts: { command: string; rules?: FrontendRules; host?: string; askEngine: boolean },
+  opts: { command: string; frontend?: string; host?: string; askEngine: boolean },
 ): Promise<StageGraph> {
   const path = config.build.dockerfile;
   let text: string;
@@ -66,13 +66,13 @@ export async function cliStageGraph(
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new InputError(`layerwise ${opts.command}: cannot read --file ${relative(io.cwd, path) || "."} (${code}; expected a readable Dockerfile)`);
   }
-  const engineVersion = opts.rules || !opts.askEngine ? undefined : await daemonVersion(dockerClient(opts.host ?? io.env.DOCKER_HOST), 3_000);
+  const engineVersion = opts.frontend || !opts.askEngine ? undefined : await daemonVersion(dockerClient(opts.host ?? io.env.DOCKER_HOST), 3_000);
   return buildStageGraph(text, {
     file: relative(io.cwd, path) || path,
     target: config.build.target,
     buildArgs: config.build.buildArgs,
     platform: config.build.platforms[0],
-    rules: opts.rules,
+    frontend: opts.frontend,
     engineVersion,
   });
 }

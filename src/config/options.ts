@@ -170,9 +170,9 @@ export const OPTIONS: readonly OptionDef[] = [
   { name: 'host', kind: 'text', cliOnly: true, description: 'Docker daemon address (unix:///path.sock or tcp://host:port; default DOCKER_HOST).', cli: { value: 'H', commands: ['analyze'] } },
   { name: 'registry', kind: 'flag', cliOnly: true, description: 'Read IMAGE from its registry (Registry API v2, Docker config credentials).', cli: { commands: ['analyze'] } },
   {
-    name: 'frontend', kind: 'choice', choices: ['legacy', 'current'], cliOnly: true,
-    description: 'Dockerfile frontend rules: legacy (frontend < 1.11, BuildKit < 0.17, Docker Engine ≤ 27) or current (default: from a `# syntax=` line, else the Docker engine\'s, else current).',
-    cli: { value: 'R', commands: ['stages'] },
+    name: 'frontend', kind: 'text', cliOnly: true,
+    description: "Dockerfile frontend whose rules to follow: a version (1.7, 1.10, 1.11.0), legacy (1.7, Docker Engine 26) or current (the newest). Default: a `# syntax=` line or --build-arg BUILDKIT_SYNTAX, else the Docker engine's built-in frontend, else current.",
+    cli: { value: 'V', commands: ['stages'] },
   },
   {
     name: 'prune-retention', kind: 'text', default: '30d', description: 'In `prune` mode, remove cache manifests older than this, e.g. `30d`.',

@@ -2,7 +2,14 @@
 // (frontend/dockerfile/shell/lex.go, ProcessWord): quotes are removed, `$X`, `${X}`, `${X:-w}`, `${X-w}`,
 // `${X:+w}`, `${X+w}`, `${X:?msg}`, `${X?msg}`, `${X#p}`, `${X%p}`, `${X/p/r}`; unset variables are empty.
 
+import { PatternError, replaceMatches, trimPattern } from './glob.js';
+
 export class ExpandError extends Error {}
+/** A value too long or a pattern too costly: refused by every frontend rule (BuildKit would run out of memory). */
+export class ExpandLimitError extends ExpandError {}
+
+/** Longest value an expansion may produce: real ARG values are short, and one that doubles itself must stop. */
+export const MAX_EXPANSION = 1 << 20;
 
 export interface Expansion {
   result: string;
@@ -21,6 +28,10 @@ export function expandWord(word: string, env: ReadonlyMap<string, string>, escap
   const peek = (): string | undefined => chars[pos];
   const next = (): string | undefined => chars[pos++];
 
+  const capped = (text: string): string => {
+    if (text.length > MAX_EXPANSION) throw new ExpandLimitError(`the value would be longer than ${MAX_EXPANSION} characters`);
+    return text;
+  };
   const getEnv = (name: string): [string, boolean] => {
     if (!env.has(name)) return ['', false];
     matched.add(name);
@@ -64,7 +75,7 @@ export function expandWord(word: string, env: ReadonlyMap<string, string>, escap
         return out;
       }
       if (ch === '$') {
-        out += processDollar();
+        out = capped(out + processDollar());
         continue;
       }
       let c = next() as string;
@@ -86,9 +97,9 @@ export function expandWord(word: string, env: ReadonlyMap<string, string>, escap
         next();
         return out;
       }
-      if (ch === '$') out += processDollar();
+      if (ch === '$') out = capped(out + processDollar());
       else if (ch === "'") out += processSingleQuote();
-      else if (ch === '"') out += processDoubleQuote();
+      else if (ch === '"') out = capped(out + processDoubleQuote());
       else {
         next();
         if (ch === escapeToken) {
@@ -137,51 +148,31 @@ export function expandWord(word: string, env: ReadonlyMap<string, string>, escap
         if (!set) throw new ExpandError(`${name}: ${w || 'is not allowed to be unset'}`);
         if (nullIsUnset && value === '') throw new ExpandError(`${name}: ${w || 'is not allowed to be empty'}`);
         return value;
-      default:
-        return trim(value, w, op === '#' ? 'prefix' : 'suffix', escapeToken);
+      default: {
+        const longest = w.startsWith(op);
+        return pattern(() => trimPattern(value, longest ? w.slice(1) : w, op === '#' ? 'prefix' : 'suffix', longest));
+      }
+    }
+  }
+
+  function pattern(run: () => string): string {
+    try {
+      return run();
+    } catch (err) {
+      if (err instanceof PatternError) throw new (err.limit ? ExpandLimitError : ExpandError)(err.message);
+      throw err;
     }
   }
 
   function substitute(name: string): string {
     const all = peek() === '/';
     if (all) next();
-    const pattern = processStopOn('/', true);
+    const pat = processStopOn('/', true);
     const replacement = processStopOn('}', true);
     const [value] = getEnv(name);
-    const re = patternToRegex(pattern, true, false, escapeToken, all ? 'g' : '');
-    return value.replace(re, () => replacement);
+    return pattern(() => replaceMatches(value, pat, replacement, all, MAX_EXPANSION));
   }
 
   const result = processStopOn(undefined, false);
   return { result, matched };
 }
-
-/** `${X#p}` / `${X##p}` / `${X%p}` / `${X%%p}`: shortest or (doubled operator) longest match removed. */
-function trim(value: string, word: string, side: 'prefix' | 'suffix', escapeToken: string): string {
-  const op = side === 'prefix' ? '#' : '%';
-  const greedy = word.startsWith(op);
-  const pattern = greedy ? word.slice(1) : word;
-  if (side === 'prefix') {
-    const m = patternToRegex(pattern, greedy, true, escapeToken, '').exec(value);
-    return m ? value.slice(m[0].length) : value;
-  }
-  // Suffix: match the reversed pattern against the reversed value, as BuildKit does.
-  const reversed = Array.from(value).reverse().join('');
-  const m = patternToRegex(Array.from(pattern).reverse().join(''), greedy, true, escapeToken, '').exec(reversed);
-  return m ? value.slice(0, value.length - m[0].length) : value;
-}
-
-function patternToRegex(pattern: string, greedy: boolean, anchored: boolean, escapeToken: string, flags: string): RegExp {
-  let out = anchored ? '^' : '';
-  const chars = Array.from(pattern);
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i];
-    if (ch === '*') out += greedy ? '[\\s\\S]*' : '[\\s\\S]*?';
-    else if (ch === '?') out += '[\\s\\S]';
-    else if (ch === escapeToken && i + 1 < chars.length) out += escapeRegex(chars[++i]);
-    else out += escapeRegex(ch);
-  }
-  return new RegExp(out, 'u' + flags);
-}
-
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

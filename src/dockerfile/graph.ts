@@ -1,14 +1,18 @@
 // Dockerfile text → stage graph, resolved the way BuildKit's dockerfile frontend resolves it
 // (frontend/dockerfile/dockerfile2llb/convert.go): global ARGs and platform ARGs in FROM, FROM <stage>
 // only for stages defined above (names matched as written), `COPY --from` by case-insensitive name
-// (any stage, the last of duplicated names) or by index, `RUN --mount from=` by name only.
+// (any stage, the last of duplicated names) or by index, `RUN --mount from=` by name only, and the
+// frontend version's rules (rules.ts).
 import { InputError } from '../core/errors.js';
 import { inputError } from './errors.js';
 import { ExpandError, expandWord } from './expand.js';
-import { parseDockerfile, type RawDockerfile, type RawStage, type SourceRef } from './parse.js';
-import { formatPlatform, hostPlatform, parsePlatform, platformArgs, type Platform } from '../core/platform.js';
+import { buildOrder, findCycle, reachable } from './order.js';
+import { parseDockerfile, type RawStage, type SourceRef } from './parse.js';
+import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../core/platform.js';
 import { invalidReference } from './reference.js';
-import { frontendRules, type FrontendRules } from './rules.js';
+import { FRONTEND_ALIASES, frontendVersion, rulesFor } from './rules.js';
+import { globalArgs } from './scope.js';
+import { rejectLaterSources, rejectOnbuildOnlySources, warnFromLaterStage } from './checks.js';
 import type { Stage, StageBase, StageGraph, StageUse } from './types.js';
 
 export interface StageGraphOptions {
@@ -21,18 +25,25 @@ export interface StageGraphOptions {
   platform?: string;
   /** Platform of the builder (BUILDPLATFORM, …); default the host's. */
   buildPlatform?: string;
-  /** Docker Engine version (`docker version --format '{{.Server.Version}}'`): picks the frontend rules. */
+  /** Docker Engine version (`docker version --format '{{.Server.Version}}'`): picks the built-in frontend. */
   engineVersion?: string;
-  /** Frontend rules to follow (see rules.ts); default from `# syntax=`, else engineVersion, else `current`. */
-  rules?: FrontendRules;
+  /**
+   * Frontend version whose rules to follow (`1.7`, `1.11.0`, `latest`; aliases `legacy` = 1.7 and `current`
+   * = latest); default from `# syntax=` or --build-arg BUILDKIT_SYNTAX, else engineVersion, else latest.
+   */
+  frontend?: string;
 }
 
-interface Node {
+export interface Node {
   raw: RawStage;
+  index: number;
   baseName: string;
   platform?: string;
   baseStage?: Node;
   deps: Node[];
+  links: Node[];
+  /** Line of each link, for the cycle error. */
+  linkLines: Map<Node, number>;
   uses: { via: StageUse['via']; node?: Node; image?: string; line: number }[];
 }
 
@@ -41,7 +52,10 @@ export function buildStageGraph(text: string, opts: StageGraphOptions): StageGra
   const buildArgs = opts.buildArgs ?? {};
   const warnings: string[] = [];
   const raw = parseDockerfile(text, file);
-  const rules = opts.rules ?? frontendRules({ syntax: raw.syntax, engineVersion: opts.engineVersion });
+  const version = opts.frontend
+    ? (FRONTEND_ALIASES[opts.frontend] ?? opts.frontend)
+    : frontendVersion({ syntax: raw.syntax, syntaxArg: buildArgs.BUILDKIT_SYNTAX, engineVersion: opts.engineVersion });
+  const rules = rulesFor(version);
   const target = platformOption(opts.platform, '--platform', file);
   const builder = platformOption(opts.buildPlatform, 'build platform', file);
   const targetStage = opts.target ?? raw.stages[raw.stages.length - 1].name ?? 'default';
@@ -64,31 +78,30 @@ export function buildStageGraph(text: string, opts: StageGraphOptions): StageGra
     nodes.push(node);
   }
   warnFromLaterStage(nodes, file, warnings);
-  const keyOf = (n: Node): string => (n.raw.name && byName.get(n.raw.name) === n ? n.raw.name : String(n.raw.index));
+  const keyOf = (n: Node): string => (n.raw.name && byName.get(n.raw.name) === n ? n.raw.name : String(n.index));
 
   const targetNode = opts.target === undefined ? nodes[nodes.length - 1] : findTarget(opts.target, byName, file);
   for (const node of nodes) {
     if (node.baseStage) addUse(node, { via: 'from', node: node.baseStage, line: node.raw.line });
-    for (const src of node.raw.sources) addUse(node, resolveSource(src, src.via, nodes, byName, file));
-    // ONBUILD triggers of a stage run in the stages built FROM it, so their sources are the child's needs.
-    for (const src of node.baseStage?.raw.onbuildSources ?? []) addUse(node, resolveSource(src, 'onbuild', nodes, byName, file));
+    for (const src of node.raw.sources) addSource(node, src, src.via, nodes, byName, file);
   }
-  rejectCycles(nodes, keyOf, file);
+  rejectCycle(nodes, keyOf, file, '');
+  addOnbuildSources(targetNode, nodes, byName, file);
+  rejectCycle(nodes, keyOf, file, ' through an ONBUILD trigger');
 
   const needed = buildOrder(targetNode);
   const neededSet = new Set(needed);
   rejectLaterSources(needed, nodes, keyOf, file);
-  if (rules === 'legacy') rejectOnbuildOnlySources(needed, keyOf, file);
-  const stages: Stage[] = nodes.map((n) => toStage(n, keyOf));
+  if (!rules.onbuildDependencies) rejectOnbuildOnlySources(needed, keyOf, file);
   return {
     file,
-    stages,
+    stages: nodes.map((n) => toStage(n, keyOf)),
     target: keyOf(targetNode),
     needed: needed.map(keyOf),
     skipped: nodes.filter((n) => !neededSet.has(n)).map(keyOf),
     warnings,
     platform: formatPlatform(target),
-    rules,
+    frontend: rules.version,
     ...(raw.syntax ? { syntax: raw.syntax } : {}),
   };
 }
@@ -108,45 +121,6 @@ function platformOption(value: string | undefined, what: string, file: string): 
   const p = parsePlatform(value);
   if (!p) throw new InputError(`${file}: ${what} '${value}' is not a platform (expected os/arch[/variant], e.g. linux/amd64)`);
   return p;
-}
-
-interface ScopeInput {
-  raw: RawDockerfile;
-  buildArgs: Record<string, string>;
-  target: Platform;
-  builder: Platform;
-  targetStage: string;
-  rules: FrontendRules;
-  file: string;
-  warnings: string[];
-}
-
-/** Global scope for FROM: platform ARGs, then ARGs above the first FROM; --build-arg overrides both. */
-function globalArgs({ raw, buildArgs, target, builder, targetStage, rules, file, warnings }: ScopeInput): Map<string, string> {
-  const env = platformArgs(target, builder);
-  if (rules === 'current') {
-    env.set('BUILDOSVERSION', '');
-    env.set('TARGETOSVERSION', '');
-    env.set('TARGETSTAGE', targetStage);
-  }
-  for (const key of env.keys()) if (Object.hasOwn(buildArgs, key)) env.set(key, buildArgs[key]);
-  for (const arg of raw.metaArgs) {
-    if (Object.hasOwn(buildArgs, arg.name)) env.set(arg.name, buildArgs[arg.name]);
-    else if (arg.value === null) {
-      if (rules === 'legacy') env.set(arg.name, ''); // legacy: declared means set, to ""
-    } else {
-      try {
-        env.set(arg.name, expandWord(arg.value, env, raw.escapeToken).result);
-      } catch (err) {
-        if (!(err instanceof ExpandError)) throw err;
-        const what = `ARG ${arg.name}=${arg.value}: ${err.message}`;
-        if (rules === 'current') throw inputError(file, arg.line, what, 'a valid $VAR or ${VAR…} expression');
-        env.set(arg.name, ''); // legacy frontends ignore the error and use an empty value
-        warnings.push(`${file}:${arg.line}: ${what}; the value is empty`);
-      }
-    }
-  }
-  return env;
 }
 
 function resolveStage(stage: RawStage, env: Map<string, string>, escapeToken: string, byName: Map<string, Node>, file: string): Node {
@@ -170,7 +144,7 @@ function resolveStage(stage: RawStage, env: Map<string, string>, escapeToken: st
       throw inputError(file, line, `FROM ${baseName}: ${why}`, hint);
     }
   }
-  return { raw: stage, baseName, platform, baseStage, deps: [], uses: [] };
+  return { raw: stage, index: stage.index, baseName, platform, baseStage, deps: [], links: [], linkLines: new Map(), uses: [] };
 }
 
 function expand(word: string, env: Map<string, string>, escapeToken: string, file: string, line: number, what: string): string {
@@ -190,6 +164,23 @@ function findTarget(target: string, byName: Map<string, Node>, file: string): No
   throw new InputError(`${file}: --target '${target}': no stage has that name (expected ${expected})`);
 }
 
+/** One source of `node`: a use of a stage or an image, or (mounts without from=) a link for the cycle check. */
+function addSource(node: Node, src: SourceRef, via: StageUse['via'], nodes: Node[], byName: Map<string, Node>, file: string): void {
+  if (src.implicit) {
+    // BuildKit looks a mount without from= up as `scratch`: a stage of that name becomes a dependency;
+    // only a cache mount starts from its contents, so only a cache mount makes the stage needed.
+    const scratch = byName.get('scratch');
+    if (!scratch) return;
+    if (src.mountType === 'cache') addUse(node, { via, node: scratch, line: src.line });
+    else if (!node.links.includes(scratch)) {
+      node.links.push(scratch);
+      node.linkLines.set(scratch, src.line);
+    }
+    return;
+  }
+  addUse(node, resolveSource(src, via, nodes, byName, file));
+}
+
 function resolveSource(src: SourceRef, via: StageUse['via'], nodes: Node[], byName: Map<string, Node>, file: string): Node['uses'][number] {
   const { value, line } = src;
   const flag = src.via === 'copy' ? `COPY --from=${value}` : `RUN --mount from=${value}`;
@@ -201,7 +192,7 @@ function resolveSource(src: SourceRef, via: StageUse['via'], nodes: Node[], byNa
       expanded = undefined;
     }
     if (expanded !== value) {
-      throw inputError(file, line, `${flag}: --from does not expand variables or quotes`, 'a stage name, stage index or image; for an ARG, add `FROM ${VAR} AS name` and copy from name');
+      throw inputError(file, line, `${flag}: --from does not expand variables`, 'a stage name, stage index or image; for an ARG, add `FROM ${VAR} AS name` and copy from name');
     }
     if (/^[+-]?\d+$/.test(value)) {
       const index = Number.parseInt(value, 10);
@@ -219,110 +210,38 @@ function resolveSource(src: SourceRef, via: StageUse['via'], nodes: Node[], byNa
   return { via, image: value, line };
 }
 
+/** BuildKit refuses a build with a dependency cycle anywhere in the file, needed by the target or not. */
+function rejectCycle(nodes: Node[], keyOf: (n: Node) => string, file: string, how: string): void {
+  const cycle = findCycle(nodes);
+  if (!cycle) return;
+  const [from, to] = [cycle[cycle.length - 2], cycle[cycle.length - 1]];
+  const line = from.uses.find((u) => u.node === to)?.line ?? from.linkLines.get(to) ?? from.raw.line;
+  throw inputError(file, line, `stage '${keyOf(to)}' depends on itself${how} (${cycle.map(keyOf).join(' → ')})`, 'stages that do not need each other in a circle');
+}
+
 function addUse(node: Node, use: Node['uses'][number]): void {
   node.uses.push(use);
   if (use.node && !node.deps.includes(use.node)) node.deps.push(use.node);
 }
 
-/** BuildKit refuses a build with a dependency cycle anywhere in the file, needed by the target or not. */
-function rejectCycles(nodes: Node[], keyOf: (n: Node) => string, file: string): void {
+/**
+ * ONBUILD triggers of a stage run in the stages built FROM it, so their sources are the child's. Only the
+ * stages the target reaches read their triggers (a trigger BuildKit cannot read fails only then), and a
+ * trigger's source may reach further stages with triggers of their own: repeat until nothing new.
+ */
+function addOnbuildSources(target: Node, nodes: Node[], byName: Map<string, Node>, file: string): void {
   const done = new Set<Node>();
-  const path: Node[] = [];
-  const visit = (node: Node): void => {
-    if (done.has(node)) return;
-    path.push(node);
-    for (const dep of node.deps) {
-      const at = path.indexOf(dep);
-      if (at >= 0) {
-        const cycle = [...path.slice(at), dep].map(keyOf).join(' → ');
-        const line = node.uses.find((u) => u.node === dep)?.line ?? node.raw.line;
-        throw inputError(file, line, `stage '${keyOf(dep)}' depends on itself (${cycle})`, 'stages that do not need each other in a circle');
+  for (;;) {
+    const todo = [...reachable(target)].filter((n) => !done.has(n));
+    if (todo.length === 0) return;
+    for (const node of todo) {
+      done.add(node);
+      for (const trigger of node.baseStage?.raw.onbuild ?? []) {
+        if (trigger.error) throw trigger.error;
+        for (const src of trigger.sources) addSource(node, src, 'onbuild', nodes, byName, file);
       }
-      visit(dep);
-    }
-    path.pop();
-    done.add(node);
-  };
-  nodes.forEach(visit);
-}
-
-/**
- * BuildKit builds the needed stages in file order and refuses a COPY --from / RUN --mount from a stage that
- * is not built yet ("needs to be defined before current stage"). Stages that are skipped are not checked.
- */
-function rejectLaterSources(needed: Node[], nodes: Node[], keyOf: (n: Node) => string, file: string): void {
-  for (const node of needed) {
-    for (const use of node.uses) {
-      if (!use.node || use.via === 'from' || use.node.raw.index < node.raw.index) continue;
-      const src = use.node;
-      const what = use.via === 'mount' ? `RUN --mount from=${keyOf(src)}` : use.via === 'onbuild' ? `ONBUILD COPY --from=${keyOf(src)} (runs in stage '${keyOf(node)}')` : `COPY --from=${keyOf(src)}`;
-      const duplicated = nodes.some((n) => n !== src && src.raw.name !== undefined && n.raw.name === src.raw.name);
-      const dup = duplicated ? `; '${src.raw.name}' is defined more than once and --from takes the last definition` : '';
-      throw inputError(file, use.line, `${what}: stage '${keyOf(src)}' (line ${src.raw.line}) comes after stage '${keyOf(node)}' (line ${node.raw.line})${dup}`, 'a stage defined above: BuildKit builds stages in file order');
     }
   }
-}
-
-/**
- * FROM bases that look like a stage but are images: `FROM x` sees only stages above it (a stage named x
- * further down means an image x is pulled), and `FROM build:1` is an image even with a stage named build.
- */
-function warnFromLaterStage(nodes: Node[], file: string, warnings: string[]): void {
-  for (const node of nodes) {
-    if (node.baseStage || node.baseName === 'scratch') continue;
-    const later = nodes.find((n) => n.raw.index > node.raw.index && n.raw.name === node.baseName.toLowerCase());
-    const where = `${file}:${node.raw.line}: FROM ${node.baseName}`;
-    if (later) {
-      warnings.push(`${where} names the stage on line ${later.raw.line}, but FROM sees only stages above it: BuildKit pulls an image called '${node.baseName}'`);
-      continue;
-    }
-    const bare = /^([a-z0-9._-]+)[:@]/.exec(node.baseName)?.[1];
-    const above = bare && nodes.find((n) => n.raw.index < node.raw.index && n.raw.name === bare);
-    if (above) warnings.push(`${where} is an image, not the stage '${bare}' on line ${above.raw.line} (a stage is named without a tag or digest)`);
-  }
-}
-
-/** Legacy frontends do not build a stage needed only by an ONBUILD trigger, and fail on the COPY. */
-function rejectOnbuildOnlySources(needed: Node[], keyOf: (n: Node) => string, file: string): void {
-  const viaOtherEdges = new Set<Node>();
-  const mark = (n: Node): void => {
-    if (viaOtherEdges.has(n)) return;
-    viaOtherEdges.add(n);
-    n.uses.filter((u) => u.node && u.via !== 'onbuild').forEach((u) => mark(u.node as Node));
-  };
-  mark(needed[needed.length - 1]);
-  for (const node of needed) {
-    for (const use of node.uses) {
-      if (use.via !== 'onbuild' || !use.node || viaOtherEdges.has(use.node)) continue;
-      throw inputError(
-        file,
-        use.line,
-        `stage '${keyOf(use.node)}' is needed only by this ONBUILD trigger (run in stage '${keyOf(node)}'), and Dockerfile frontends before 1.11 (BuildKit < 0.17) do not build it`,
-        'the stage also used by a COPY --from in a stage that is built, or `# syntax=docker/dockerfile:1`',
-      );
-    }
-  }
-}
-
-/** Stages the target needs, itself last; among stages ready at the same time, file order. */
-function buildOrder(target: Node): Node[] {
-  const needed = new Set<Node>();
-  const collect = (n: Node): void => {
-    if (needed.has(n)) return;
-    needed.add(n);
-    n.deps.forEach(collect);
-  };
-  collect(target);
-  const order: Node[] = [];
-  const built = new Set<Node>();
-  const pending = [...needed].sort((a, b) => a.raw.index - b.raw.index);
-  while (pending.length) {
-    const i = pending.findIndex((n) => n.deps.every((d) => built.has(d)));
-    const [next] = pending.splice(i, 1); // acyclic (checked), so some stage is always ready
-    built.add(next);
-    order.push(next);
-  }
-  return order;
 }
 
 function toStage(node: Node, keyOf: (n: Node) => string): Stage {
@@ -332,17 +251,18 @@ function toStage(node: Node, keyOf: (n: Node) => string): Stage {
     : node.baseName === 'scratch'
       ? { kind: 'scratch' }
       : { kind: 'image', ref: node.baseName };
+  const triggers = node.baseStage?.raw.onbuild.map((t) => t.instruction) ?? [];
   return {
     name,
     named: name === node.raw.name,
     ...(node.raw.name ? { declaredName: node.raw.name } : {}),
-    index: node.raw.index,
+    index: node.index,
     line: node.raw.line,
     base,
     ...(node.platform !== undefined ? { platform: node.platform } : {}),
     dependsOn: node.deps.map(keyOf),
     uses: node.uses.map((u) => ({ via: u.via, ...(u.node ? { stage: keyOf(u.node) } : { image: u.image }), line: u.line })),
     instructions: node.raw.instructions,
-    ...(node.baseStage?.raw.onbuildTriggers.length ? { triggers: node.baseStage.raw.onbuildTriggers } : {}),
+    ...(triggers.length ? { triggers } : {}),
   };
 }

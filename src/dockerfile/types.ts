@@ -54,8 +54,8 @@ export interface StageGraph {
   warnings: string[];
   /** Target platform the graph was resolved for (TARGETPLATFORM), e.g. linux/amd64. */
   platform: string;
-  /** Dockerfile frontend rules it was resolved with: `legacy` (BuildKit < 0.17) or `current`. */
-  rules?: 'legacy' | 'current';
+  /** Dockerfile frontend version whose rules it was resolved with (`1.7`, `1.11.0`, `latest`; see rules.ts). */
+  frontend?: string;
   /**
    * The `# syntax=` directive, when present: BuildKit then pulls that frontend image (network needed) and
    * its rules apply instead of the engine's built-in ones.

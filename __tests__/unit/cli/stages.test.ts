@@ -105,7 +105,7 @@ test.each([
   [['--target', 'prod'], "Dockerfile: --target 'prod': no stage has that name (expected one of: deps, build, test)"],
   [['--build-arg', '=22'], "layerwise stages --build-arg: expected KEY=VALUE, got '=22'"],
   [['--platform', 'linux/amd 64'], "Dockerfile: --platform 'linux/amd 64' is not a platform (expected os/arch[/variant], e.g. linux/amd64)"],
-  [['--frontend', 'v0.13'], "layerwise stages --frontend: expected one of legacy, current, got 'v0.13'"],
+  [['--frontend', 'v0.13'], "layerwise stages --frontend: expected a version such as 1.7 or 1.11.0, legacy or current, got 'v0.13'"],
   [['Dockerfile'], "layerwise stages: unexpected argument 'Dockerfile' (expected flags only; the Dockerfile goes in --file)"],
 ])('%j → exit 2 with one line', async (argv, message) => {
   const r = await run(...argv);
@@ -124,4 +124,21 @@ test('--help', async () => {
   expect(r.code).toBe(0);
   expect(r.out).toMatch(/^usage: layerwise stages \[--file F\]/);
   expect(r.out).toContain('"base" is');
+});
+
+test('a 3000-stage chain: the tree stops at depth 40, the build order lists every stage', async () => {
+  writeFileSync(join(dir, 'chain.Dockerfile'), ['FROM busybox AS s0', ...Array.from({ length: 2999 }, (_, i) => `FROM s${i} AS s${i + 1}`)].join('\n'));
+  const r = await run('-f', 'chain.Dockerfile', '--target', 's2999');
+  expect(r.code).toBe(0);
+  const lines = r.out.split('\n');
+  expect(lines[0]).toMatch(/^chain\.Dockerfile: target s2999 · linux\/\w+ · 3000 of 3000 stages needed$/);
+  expect(lines.filter((l) => /line \d+/.test(l)).length).toBe(41);
+  expect(r.out).toMatch(/└─ … +1 more below \(depth limit 40; see the build order\)\n/);
+  expect(lines.find((l) => l.startsWith('build order:'))?.split(' → ').length).toBe(3000);
+});
+
+test('a 10 MB line: exit 2 with one line naming the file and line', async () => {
+  writeFileSync(join(dir, 'huge.Dockerfile'), `FROM busybox\nRUN echo ${'x'.repeat(10 * 1024 * 1024)}\n`);
+  const r = await run('-f', 'huge.Dockerfile');
+  expect(r).toEqual({ code: 2, out: '', err: 'huge.Dockerfile:2: the line is longer than 65535 bytes (expected lines of at most 65535 bytes: BuildKit refuses longer ones)' });
 });

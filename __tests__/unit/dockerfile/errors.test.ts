@@ -18,7 +18,7 @@ const cases: [string, string[], Omit<StageGraphOptions, 'file'>, string][] = [
   ['target when no stage is named', ['FROM busybox', 'FROM scratch'], { target: 'app' }, "Dockerfile: --target 'app': no stage has that name (expected no --target: this Dockerfile has no named stages, the last stage is built)"],
   ['a stage copying from itself', ['FROM busybox AS a', 'COPY --from=a /x /x'], {}, "Dockerfile:2: stage 'a' depends on itself (a → a) (expected stages that do not need each other in a circle)"],
   ['a cycle, even between skipped stages', ['FROM busybox AS a', 'COPY --from=b /b /b', 'FROM busybox AS b', 'COPY --from=a /a /a', 'FROM busybox AS fin'], {}, "Dockerfile:4: stage 'a' depends on itself (a → b → a) (expected stages that do not need each other in a circle)"],
-  ['COPY --from with a variable', ['ARG SRC=a', 'FROM busybox AS a', 'FROM scratch', 'COPY --from=${SRC} /a /a'], {}, 'Dockerfile:4: COPY --from=${SRC}: --from does not expand variables or quotes (expected a stage name, stage index or image; for an ARG, add `FROM ${VAR} AS name` and copy from name)'],
+  ['COPY --from with a variable', ['ARG SRC=a', 'FROM busybox AS a', 'FROM scratch', 'COPY --from=${SRC} /a /a'], {}, 'Dockerfile:4: COPY --from=${SRC}: --from does not expand variables (expected a stage name, stage index or image; for an ARG, add `FROM ${VAR} AS name` and copy from name)'],
   ['RUN --mount from= with a variable', ['FROM busybox AS a', 'FROM busybox', 'RUN --mount=from=$SRC,target=/m true'], {}, "Dockerfile:3: RUN --mount from=$SRC: 'from' does not support variable expansion (expected a stage name; define an alias stage `FROM ${VAR} AS name` instead)"],
   ['stage index out of range', ['FROM busybox AS a', 'FROM scratch', 'COPY --from=7 /a /a'], {}, 'Dockerfile:3: COPY --from=7: no stage has index 7 (expected an index from 0 to 1)'],
   ['negative stage index', ['FROM busybox AS a', 'FROM scratch', 'COPY --from=-1 /a /a'], {}, 'Dockerfile:3: COPY --from=-1: no stage has index -1 (expected an index from 0 to 1)'],
@@ -31,7 +31,7 @@ const cases: [string, string[], Omit<StageGraphOptions, 'file'>, string][] = [
   ['an invalid image even in a skipped stage', ['FROM Bad/Image AS skipped', 'FROM busybox AS fin'], {}, 'Dockerfile:1: FROM Bad/Image: repository name must be lowercase (expected a stage defined above or an image reference)'],
   ['COPY --from an invalid image', ['FROM busybox', 'COPY --from=Not_An:Image! /a /a'], {}, 'Dockerfile:2: COPY --from=Not_An:Image!: not a stage, and not an image reference (invalid tag) (expected a stage name (none named) or an image)'],
   ['FROM of an unset global ARG', ['FROM ${BASE}'], {}, 'Dockerfile:1: FROM ${BASE} expands to an empty image name (expected an ARG declared above the first FROM with a default, or --build-arg)'],
-  ['legacy rules: an ARG without a default is set and empty', ['ARG X', 'FROM scratch AS busy', 'FROM ${X-busy}'], { rules: 'legacy' }, 'Dockerfile:3: FROM ${X-busy} expands to an empty image name (expected an ARG declared above the first FROM with a default, or --build-arg)'],
+  ['legacy rules: an ARG without a default is set and empty', ['ARG X', 'FROM scratch AS busy', 'FROM ${X-busy}'], { frontend: 'legacy' }, 'Dockerfile:3: FROM ${X-busy} expands to an empty image name (expected an ARG declared above the first FROM with a default, or --build-arg)'],
   ['${VAR:?message}', ['ARG BASE', 'FROM ${BASE:?required}'], {}, 'Dockerfile:2: FROM ${BASE:?required}: BASE: required (expected a valid $VAR or ${VAR…} expression)'],
   // BuildKit splits FROM on whitespace before expanding, so a message with a space is a fourth argument.
   ['${VAR:?message with a space}', ['ARG BASE', 'FROM ${BASE:?set BASE}'], {}, 'Dockerfile:2: FROM ${BASE:?set BASE} (expected FROM [--platform=P] <image> [AS <name>])'],
@@ -41,8 +41,8 @@ const cases: [string, string[], Omit<StageGraphOptions, 'file'>, string][] = [
   ['COPY --from twice', ['FROM busybox AS a', 'FROM busybox AS b', 'FROM scratch', 'COPY --from=a --from=b /a /a'], {}, 'Dockerfile:4: --from is given twice (expected one --from)'],
   ['FROM --platform twice', ['FROM --platform=linux/amd64 --platform=linux/arm64 busybox'], {}, 'Dockerfile:1: --platform is given twice (expected one --platform)'],
   ['current rules: a bad ${…} in a global ARG default', ['ARG TAG=${:x}', 'FROM busybox${TAG}'], {}, 'Dockerfile:1: ARG TAG=${:x}: syntax error: bad substitution (expected a valid $VAR or ${VAR…} expression)'],
-  ['legacy rules: a stage needed only by an ONBUILD trigger', ['FROM busybox AS src', 'FROM busybox AS parent', 'ONBUILD COPY --from=src /src /src', 'FROM parent AS child'], { rules: 'legacy' },
-    "Dockerfile:3: stage 'src' is needed only by this ONBUILD trigger (run in stage 'child'), and Dockerfile frontends before 1.11 (BuildKit < 0.17) do not build it (expected the stage also used by a COPY --from in a stage that is built, or `# syntax=docker/dockerfile:1`)"],
+  ['legacy rules: a stage needed only by an ONBUILD trigger', ['FROM busybox AS src', 'FROM busybox AS parent', 'ONBUILD COPY --from=src /src /src', 'FROM parent AS child'], { frontend: 'legacy' },
+    "Dockerfile:3: stage 'src' is needed only by this ONBUILD trigger (run in stage 'child'), and Dockerfile frontends before 1.11.1 (Docker Engine before 27.4) do not build it (expected the stage also used by a COPY --from in a stage that is built, or `# syntax=docker/dockerfile:1`)"],
   ['ADD --from', ['FROM busybox AS a', 'FROM busybox', 'ADD --from=a /a /a'], {}, 'Dockerfile:3: ADD does not take --from (expected COPY --from=<stage>)'],
 ];
 

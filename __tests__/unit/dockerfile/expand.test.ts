@@ -2,7 +2,7 @@
 import { ExpandError, expandWord } from '../../../src/dockerfile/expand.js';
 import { formatPlatform, parsePlatform, platformArgs } from '../../../src/core/platform.js';
 import { invalidReference } from '../../../src/dockerfile/reference.js';
-import { frontendRules } from '../../../src/dockerfile/rules.js';
+import { frontendVersion, rulesFor } from '../../../src/dockerfile/rules.js';
 
 const env = new Map([
   ['IMG', 'golang'],
@@ -111,20 +111,49 @@ describe('image references', () => {
   ])('%s: %s', (ref, why) => expect(invalidReference(ref)).toBe(why));
 });
 
-describe('frontend rules', () => {
+describe('frontend version', () => {
   test.each([
-    [{}, 'current'],
-    [{ engineVersion: '26.1.5+dfsg1' }, 'legacy'],
-    [{ engineVersion: '27.5.1' }, 'legacy'],
-    [{ engineVersion: '28.0.4' }, 'current'],
-    [{ engineVersion: '29.1.0' }, 'current'],
-    [{ engineVersion: 'dev' }, 'current'],
-    [{ engineVersion: '26.1.5', syntax: 'docker/dockerfile:1' }, 'current'],
-    [{ engineVersion: '26.1.5', syntax: 'docker/dockerfile:1.7-labs' }, 'legacy'],
-    [{ engineVersion: '28.0.0', syntax: 'docker/dockerfile:1.4' }, 'legacy'],
-    [{ syntax: 'docker.io/docker/dockerfile:1.11' }, 'current'],
-    [{ syntax: 'docker/dockerfile:1@sha256:' + 'a'.repeat(64) }, 'current'],
-    [{ syntax: 'docker/dockerfile' }, 'current'],
-    [{ syntax: 'ghcr.io/acme/frontend:2' }, 'current'],
-  ] as const)('%j → %s', (input, rules) => expect(frontendRules(input)).toBe(rules));
+    [{}, 'latest'],
+    [{ engineVersion: '20.10.24+dfsg1' }, '1.2'],
+    [{ engineVersion: '23.0.6' }, '1.4'],
+    [{ engineVersion: '25.0.3' }, '1.6'],
+    [{ engineVersion: '26.1.5+dfsg1' }, '1.7'],
+    [{ engineVersion: '27.0.3' }, '1.8'],
+    [{ engineVersion: '27.2.1' }, '1.9'],
+    [{ engineVersion: '27.3.1' }, '1.10'],
+    [{ engineVersion: '27.4.0' }, '1.11.1'],
+    [{ engineVersion: '27.5.1' }, '1.12'],
+    [{ engineVersion: '28.0.4' }, 'latest'],
+    [{ engineVersion: '29.1.0' }, 'latest'],
+    [{ engineVersion: 'dev' }, 'latest'],
+    [{ engineVersion: '26.1.5', syntax: 'docker/dockerfile:1' }, '1'],
+    [{ engineVersion: '26.1.5', syntax: 'docker/dockerfile:1.7-labs' }, '1.7'],
+    [{ engineVersion: '28.0.0', syntax: 'docker/dockerfile:1.4' }, '1.4'],
+    [{ syntax: 'docker.io/docker/dockerfile:1.11' }, '1.11'],
+    [{ syntax: 'docker/dockerfile:1.11.0' }, '1.11.0'],
+    [{ syntax: 'docker/dockerfile:1.11.0-labs' }, '1.11.0'],
+    [{ syntax: 'docker/dockerfile:1@sha256:' + 'a'.repeat(64) }, '1'],
+    [{ syntax: 'docker/dockerfile' }, 'latest'],
+    [{ syntax: 'docker/dockerfile:labs' }, 'latest'],
+    [{ syntax: 'docker/dockerfile:experimental' }, '1.1'],
+    [{ syntax: 'docker/dockerfile:1.2-experimental' }, '1.2'],
+    [{ syntax: 'docker/dockerfile:1.0.0-experimental' }, '1.0.0'],
+    [{ syntax: 'docker/dockerfile-upstream:1.4.0' }, '1.4.0'],
+    [{ syntax: 'docker/dockerfile-upstream:master-labs' }, 'latest'],
+    [{ syntax: 'ghcr.io/acme/frontend:2' }, 'latest'],
+    [{ syntax: 'docker/dockerfile:1.4', syntaxArg: 'docker/dockerfile:1.12 --some-option' }, '1.12'],
+  ] as const)('%j → %s', (input, version) => expect(frontendVersion(input)).toBe(version));
+
+  test.each([
+    ['1.2', { argWithoutDefault: 'empty', badArgDefault: 'empty', onbuildDependencies: false, targetStageArg: false, osVersionArgs: false }],
+    ['1.7', { argWithoutDefault: 'empty', badArgDefault: 'empty', onbuildDependencies: false, targetStageArg: false, osVersionArgs: false }],
+    ['1.8', { argWithoutDefault: 'empty', badArgDefault: 'error', onbuildDependencies: false, targetStageArg: false, osVersionArgs: false }],
+    ['1.10', { argWithoutDefault: 'empty', badArgDefault: 'error', onbuildDependencies: false, targetStageArg: false, osVersionArgs: false }],
+    ['1.11.0', { argWithoutDefault: 'unset', badArgDefault: 'error', onbuildDependencies: false, targetStageArg: true, osVersionArgs: false }],
+    ['1.11', { argWithoutDefault: 'unset', badArgDefault: 'error', onbuildDependencies: true, targetStageArg: true, osVersionArgs: false }],
+    ['1.11.1', { argWithoutDefault: 'unset', badArgDefault: 'error', onbuildDependencies: true, targetStageArg: true, osVersionArgs: false }],
+    ['1.13', { argWithoutDefault: 'unset', badArgDefault: 'error', onbuildDependencies: true, targetStageArg: true, osVersionArgs: true }],
+    ['1', { argWithoutDefault: 'unset', badArgDefault: 'error', onbuildDependencies: true, targetStageArg: true, osVersionArgs: true }],
+    ['latest', { argWithoutDefault: 'unset', badArgDefault: 'error', onbuildDependencies: true, targetStageArg: true, osVersionArgs: true }],
+  ] as const)('rules of %s', (version, rules) => expect(rulesFor(version)).toEqual({ version, ...rules }));
 });

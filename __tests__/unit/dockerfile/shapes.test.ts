@@ -15,8 +15,8 @@ interface Shape {
   buildable?: string[];
   warnings?: RegExp[];
   syntax?: string;
-  /** Frontend rules expected in the graph (default: opts.rules, else current). */
-  rules?: 'legacy' | 'current';
+  /** Frontend version expected in the graph (default: opts.frontend resolved, else latest). */
+  frontend?: string;
   /** Line ending; default \n. */
   eol?: string;
 }
@@ -33,7 +33,7 @@ const shapes: Shape[] = [
       '', 'FROM scratch', 'COPY --from=build /out/app /app', 'ENTRYPOINT ["/app"]'],
     target: '1', needed: ['build', '1'], skipped: [],
     dependsOn: { build: [], 1: ['build'] }, stageLines: { build: 3, 1: 10 },
-    bases: { build: img('golang:1.22-bookworm'), 1: { kind: 'scratch' } }, buildable: ['build', '1'], syntax: 'docker/dockerfile:1',
+    bases: { build: img('golang:1.22-bookworm'), 1: { kind: 'scratch' } }, buildable: ['build', '1'], syntax: 'docker/dockerfile:1', frontend: '1',
   },
   {
     name: 'Node: deps → build → runtime, test stage skipped',
@@ -187,7 +187,7 @@ const shapes: Shape[] = [
   {
     name: 'legacy rules: a global ARG TARGETARCH without a default blanks it',
     lines: ['ARG TARGETARCH', 'FROM scratch AS archamd64', 'FROM scratch AS arch', 'FROM arch${TARGETARCH}'],
-    opts: { rules: 'legacy' },
+    opts: { frontend: 'legacy' },
     target: '2', needed: ['arch', '2'], skipped: ['archamd64'],
   },
   {
@@ -199,7 +199,7 @@ const shapes: Shape[] = [
   {
     name: 'legacy rules: a bad ${…} in a global ARG default becomes empty, with a warning',
     lines: ['ARG TAG=${:x}', 'FROM busybox${TAG} AS a'],
-    opts: { rules: 'legacy' },
+    opts: { frontend: 'legacy' },
     target: 'a', needed: ['a'], skipped: [], bases: { a: img('busybox') },
     warnings: [/^Dockerfile:1: ARG TAG=\$\{:x\}: syntax error: bad substitution; the value is empty$/],
   },
@@ -224,7 +224,7 @@ const shapes: Shape[] = [
     name: 'comments, blank lines, continuation inside FROM, syntax directive',
     lines: ['# syntax=docker/dockerfile:1.7', '', '# the builder', 'FROM \\', '  golang:1.22 \\', '  AS build', '', '# runtime', 'FROM gcr.io/distroless/static', 'COPY --from=build /a /a'],
     target: '1', needed: ['build', '1'], skipped: [], stageLines: { build: 4, 1: 9 }, bases: { 1: img('gcr.io/distroless/static') }, syntax: 'docker/dockerfile:1.7',
-    rules: 'legacy', // a pinned frontend older than 1.11
+    frontend: '1.7', // a pinned frontend older than 1.11
   },
   {
     name: 'CRLF line endings (a Dockerfile saved on Windows)',
@@ -260,7 +260,7 @@ describe('stage graph shapes', () => {
     expect(g.warnings.length).toBe(shape.warnings?.length ?? 0);
     shape.warnings?.forEach((re, i) => expect(g.warnings[i]).toMatch(re));
     expect(g.syntax).toBe(shape.syntax);
-    expect(g.rules).toBe(shape.rules ?? shape.opts?.rules ?? 'current');
+    expect(g.frontend).toBe(shape.frontend ?? (shape.opts?.frontend === 'legacy' ? '1.7' : 'latest'));
   });
 
   test('instructions keep keyword, start line and text (continuations joined, heredoc bodies kept)', () => {
