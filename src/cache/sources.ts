@@ -9,20 +9,17 @@ export function cacheStageName(stage: Stage): string {
   return stage.named ? stage.name : `stage-${stage.index}`;
 }
 
-function stageByName(graph: StageGraph, name: string): Stage | undefined {
-  return graph.stages.find((s) => s.name === name);
-}
-
 /** The stage and all stages it needs, the stage first, then its dependencies nearest first. */
 export function stageWithDependencies(graph: StageGraph, name: string): Stage[] {
+  const byName = new Map(graph.stages.map((s) => [s.name, s]));
   const out: Stage[] = [];
   const seen = new Set<string>();
   const queue = [name];
-  while (queue.length) {
-    const next = queue.shift() as string;
+  for (let i = 0; i < queue.length; i++) {
+    const next = queue[i];
     if (seen.has(next)) continue;
     seen.add(next);
-    const stage = stageByName(graph, next);
+    const stage = byName.get(next);
     if (!stage) continue;
     out.push(stage);
     queue.push(...stage.dependsOn);
