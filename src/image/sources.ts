@@ -4,9 +4,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import Docker from 'dockerode';
-import { InputError } from '../core/errors.js';
+import { InputError, quoteUntrusted } from '../core/errors.js';
 import { RegistryClient, resolveImage, type ImageConfig, type RegistryClientOptions } from '../registry/index.js';
-import { readSaveArchive, type SaveArchive } from './archive.js';
+import { ArchiveError, readSaveArchive, type SaveArchive } from './archive.js';
 import { resolveArchiveImage } from './archive-resolve.js';
 import { scanLayerBlob, type LayerScan } from './layer-scan.js';
 
@@ -110,7 +110,7 @@ function fromArchive(archive: SaveArchive, ref: string | undefined, label: strin
     if (!found) {
       const member = image.layerMembers?.[i] ?? (image.manifestLayers?.[i] ? `blobs/${image.manifestLayers[i].digest.replace(':', '/')}` : undefined);
       const why = member ? archive.layerErrors.get(member) : undefined;
-      throw new Error(why ?? `${label}: layer ${i + 1} (${diffId}) is not in the archive${member ? ` (expected ${member})` : ''}`);
+      throw new ArchiveError(why ?? `${label}: layer ${i + 1} (${quoteUntrusted(diffId, 80)}) is not in the archive${member ? ` (expected ${quoteUntrusted(member)})` : ''}`);
     }
     const { name, scan } = found;
     const memberDigest = /^blobs\/sha256\/([0-9a-f]{64})$/.exec(name) ? `sha256:${name.slice(13)}` : undefined;
@@ -150,7 +150,13 @@ export function registryImage(ref: string, clientOptions: RegistryClientOptions 
       const scanOf = (digest: string): Promise<LayerScan> => {
         let p = scans.get(digest);
         if (!p) {
-          p = client.getBlob(resolved.ref, digest).then((blob) => scanLayerBlob(blob, { label: `${ref}: ${digest}`, estimateGzip: false }));
+          p = client.getBlob(resolved.ref, digest).then(async (blob) => {
+            try {
+              return await scanLayerBlob(blob, { label: `${ref}: ${digest}`, estimateGzip: false });
+            } finally {
+              blob.destroy(); // a refused or broken layer leaves the download open otherwise
+            }
+          });
           p.catch(() => undefined); // a prefetched blob may fail after an earlier one already did: reported once
           scans.set(digest, p);
         }
