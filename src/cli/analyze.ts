@@ -1,6 +1,6 @@
 // `layerwise analyze IMAGE|FILE.tar|-`: measure an image layer by layer — sizes, the instruction and
 // Dockerfile line of each layer, largest files, waste and known junk — as a terminal table and/or JSON.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { compareForCli } from './compare.js';
@@ -15,6 +15,7 @@ import { analysisToJson } from '../image/json.js';
 import { daemonImage, dockerClient, imageArchiveFile, imageArchiveStream, registryImage, type ImageSource } from '../image/sources.js';
 import { renderAnalysisTable } from '../image/table.js';
 import type { ImageAnalysis } from '../image/types.js';
+import { classifyImageArgument, type PathKind } from './image-arg.js';
 import type { CliIO, Command } from './types.js';
 
 const HELP = `usage: layerwise analyze IMAGE|FILE.tar|- [--json FILE] [--top N] [--file Dockerfile] [--target T]
@@ -115,15 +116,18 @@ function compareOptions(flags: ParsedFlags): AnalyzeCliOptions['compare'] {
   return { baseline, budgetFile, markdown, inputs, imageKey: stringFlag(flags, 'image-key') ?? stringFlag(flags, 'target') ?? 'image' };
 }
 
-function sourceFor(opts: AnalyzeCliOptions, io: CliIO): ImageSource {
-  if (opts.image === '-') return imageArchiveStream(process.stdin, 'stdin');
-  const path = isAbsolute(opts.image) ? opts.image : resolve(io.cwd, opts.image);
-  if (existsSync(path) && statSync(path).isFile()) return imageArchiveFile(path);
-  if (/\.(tar|tar\.gz|tgz)$/.test(opts.image) && !opts.image.includes(':')) {
-    throw new InputError(`layerwise analyze: ${opts.image}: no such file (expected a \`docker save\` tar, or an image name)`);
-  }
-  if (opts.registry) return registryImage(opts.image);
-  return daemonImage(opts.image, dockerClient(opts.host ?? io.env.DOCKER_HOST));
+function pathKind(arg: string, cwd: string): PathKind {
+  const st = statSync(isAbsolute(arg) ? arg : resolve(cwd, arg), { throwIfNoEntry: false });
+  if (!st) return undefined;
+  return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+}
+
+function sourceFor(opts: AnalyzeCliOptions, io: CliIO, flag = 'layerwise analyze'): ImageSource {
+  const arg = classifyImageArgument(opts.image, (p) => pathKind(p, io.cwd), flag);
+  if (arg.kind === 'stdin') return imageArchiveStream(process.stdin, 'stdin');
+  if (arg.kind === 'file') return imageArchiveFile(isAbsolute(arg.path) ? arg.path : resolve(io.cwd, arg.path));
+  if (opts.registry) return registryImage(arg.ref);
+  return daemonImage(arg.ref, dockerClient(opts.host ?? io.env.DOCKER_HOST));
 }
 
 function stageGraphFor(opts: AnalyzeCliOptions, io: CliIO): StageGraph | undefined {
@@ -170,7 +174,7 @@ export const analyzeCommand: Command = async (argv, io) => {
   const { report, exitCode } = await compareForCli(analysis, {
     ...opts.compare,
     cwd: io.cwd,
-    imageSource: (ref) => sourceFor({ ...opts, image: ref }, io),
+    imageSource: (ref) => sourceFor({ ...opts, image: ref }, io, 'layerwise analyze --baseline'),
     analyzeOptions: { platform: opts.platform, topFiles: opts.top },
     topFiles: opts.top,
   });
