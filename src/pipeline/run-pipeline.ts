@@ -135,8 +135,15 @@ async function buildOrReuse(
     contentKey = check.key;
     if (check.hit) {
       io.log(`layerwise: up to date — an image for the same inputs exists (${check.hit.ref}); build skipped`);
-      const image = await io.reuse(check.hit, graph, config.topFiles);
-      return { record: skippedRecord(check.hit, checkWarnings), image, imageRef: check.hit.ref };
+      try {
+        const image = await io.reuse(check.hit, graph, config.topFiles);
+        return { record: skippedRecord(check.hit, checkWarnings), image, imageRef: check.hit.ref };
+      } catch (err) {
+        // Reuse is a shortcut: a registry that fails or stalls on it costs a build, never the run.
+        const warning = `could not reuse ${check.hit.ref}, building instead: ${((err as Error)?.message ?? String(err)).replace(/\s+/g, ' ')}`;
+        io.warn(warning);
+        checkWarnings.push(warning);
+      }
     }
   }
   // The build keeps every warning (graph warnings, cache push denied, registry down) in its record.

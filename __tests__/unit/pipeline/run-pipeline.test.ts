@@ -75,6 +75,20 @@ test('an up-to-date hit skips the build and measures the existing image; branch 
   expect(saved.map(([k, b]) => [k, b.commit])).toEqual([[{ imageKey: 'app', branch: 'main' }, 'a'.repeat(40)]]);
 });
 
+test('a reuse that fails (registry stalled) builds instead, with a warning', async () => {
+  const { io, calls } = fakeIO({ key: 'k4', hit: { key: 'k4', ref: 'localhost:5000/app-buildcache@sha256:abc', seconds: 0.2 }, warnings: [] });
+  io.reuse = async (hit) => {
+    calls.push(`reuse ${hit.ref}`);
+    throw new Error('registry localhost:5000: GET /v2/app-buildcache/blobs/sha256:… → 200: stalled: no bytes for 60 s');
+  };
+  const { report, record: rec } = await runPipeline(config, push, io);
+  expect(calls).toEqual(['check', 'reuse localhost:5000/app-buildcache@sha256:abc', 'build key=k4 target=app', 'analyze sha256:img', 'baseline main']);
+  expect(rec.upToDate).toBeUndefined();
+  expect(report.warnings[0]).toBe(
+    'could not reuse localhost:5000/app-buildcache@sha256:abc, building instead: registry localhost:5000: GET /v2/app-buildcache/blobs/sha256:… → 200: stalled: no bytes for 60 s',
+  );
+});
+
 test('skip-unchanged off: no check, no key', async () => {
   const { io, calls } = fakeIO({ key: 'k3', warnings: [] });
   await runPipeline({ ...config, skipUnchanged: false }, push, io);
