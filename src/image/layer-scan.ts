@@ -109,7 +109,9 @@ export function entryFromHeader(header: tar.Header): LayerEntry | undefined {
   if (base === OPAQUE) return { path: dir, kind: 'opaque', bytes: 0 };
   if (base.startsWith(AUFS_META) || path.startsWith(AUFS_META) || path.includes(`/${AUFS_META}`)) return undefined;
   if (base.startsWith(WHITEOUT) && base.length > WHITEOUT.length) {
-    return { path: dir ? `${dir}/${base.slice(WHITEOUT.length)}` : base.slice(WHITEOUT.length), kind: 'whiteout', bytes: 0 };
+    const victim = base.slice(WHITEOUT.length);
+    if (victim === '.' || victim === '..') return undefined; // `.wh..` / `.wh...` name no entry: no tool writes them
+    return { path: dir ? `${dir}/${victim}` : victim, kind: 'whiteout', bytes: 0 };
   }
   switch (header.type as string | null) {
     case 'file':
@@ -213,8 +215,8 @@ export async function scanLayerBlob(blob: AsyncIterable<Uint8Array>, opts: ScanO
     const entry = entryFromHeader(header);
     if (entry) {
       if (entries.length >= maxEntries) return refuse(`more than ${maxEntries} entries in one layer`);
-      if (entry.path.length > PATH_MAX) {
-        return refuse(`entry path of ${entry.path.length} characters, longer than PATH_MAX ${PATH_MAX} (${quoteUntrusted(entry.path, 60)})`);
+      for (const [what, path] of [['entry path', entry.path], ['hard link target', entry.target ?? '']]) {
+        if (path.length > PATH_MAX) return refuse(`${what} of ${path.length} characters, longer than PATH_MAX ${PATH_MAX} (${quoteUntrusted(path, 60)})`);
       }
       pathChars += entry.path.length + (entry.target?.length ?? 0);
       if (pathChars > maxPathChars) return refuse(`entry paths add up to more than ${maxPathChars} characters in one layer`);
