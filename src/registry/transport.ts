@@ -90,7 +90,7 @@ export class RegistryTransport {
     let code: string | undefined;
     let reason = res.statusText || 'request failed';
     try {
-      const text = (await res.text()).slice(0, 4096);
+      const text = (await bodyPrefix(res, 64 << 10)).bytes.toString('utf8').slice(0, 4096); // an error body can be anything, of any size
       const first = (JSON.parse(text) as { errors?: { code?: string; message?: string }[] }).errors?.[0];
       if (first?.code) code = String(first.code);
       if (first?.message) reason = String(first.message);
@@ -164,7 +164,14 @@ export class RegistryTransport {
       const why = res.status === 401 || res.status === 403 ? (creds ? 'credentials rejected by the token service' : 'anonymous access refused') : 'token request failed';
       throw this.error(spec, res.status, 'UNAUTHORIZED', why);
     }
-    const body = (await res.json().catch(() => ({}))) as { token?: string; access_token?: string; expires_in?: number };
+    const raw = await bodyPrefix(res, MAX_TOKEN_RESPONSE).catch(() => undefined);
+    if (raw && !raw.complete) throw this.error(spec, res.status, 'UNAUTHORIZED', `token service answered with more than ${MAX_TOKEN_RESPONSE} bytes`);
+    let body: { token?: string; access_token?: string; expires_in?: number } = {};
+    try {
+      body = JSON.parse(raw?.bytes.toString('utf8') ?? '{}') as typeof body;
+    } catch {
+      // not JSON: no token, said below
+    }
     const token = body.token ?? body.access_token;
     if (!token) throw this.error(spec, 401, 'UNAUTHORIZED', 'token service answered without a token');
     // Refresh a little early; registries default to 60 s when they do not say.
@@ -231,6 +238,28 @@ export class RegistryTransport {
         throw this.error(spec, 0, undefined, `cannot reach ${new URL(url).host} (${cause})`);
       }
     }
+  }
+}
+
+/** Token responses are a few kilobytes; a realm pointing at something huge is refused, not buffered. */
+const MAX_TOKEN_RESPONSE = 1 << 20;
+
+/** At most `limit` bytes of a body, then the rest is cancelled unread. `complete` says whether it all fit. */
+export async function bodyPrefix(res: Response, limit: number): Promise<{ bytes: Buffer; complete: boolean }> {
+  if (!res.body) return { bytes: Buffer.alloc(0), complete: true };
+  const reader = res.body.getReader();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { bytes: Buffer.concat(chunks), complete: true };
+      chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      total += value.byteLength;
+      if (total > limit) return { bytes: Buffer.concat(chunks).subarray(0, limit), complete: false };
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
   }
 }
 

@@ -73,6 +73,7 @@ describe('a registry that stalls', () => {
       if (mode === 'trickle') return void trickle(req, res, img.layer, 1, 1000); // the issue's 1 byte/s
       if (mode === 'silent') return void res.write(img.layer.subarray(0, 10_000)); // then nothing, connection open
       if (mode === 'steady') return void trickle(req, res, img.layer, 16_384, 350); // ~47 KB/s for several windows
+      if (mode === 'notalayer') return void trickle(req, res, Buffer.alloc(4 << 20, '{'), 8192, 100); // 50 s of JSON-looking bytes
       res.end(img.layer);
     });
     host = `127.0.0.1:${await listen(server)}`;
@@ -138,6 +139,17 @@ describe('a registry that stalls', () => {
     expect(Date.now() - started).toBeGreaterThan(STALL.windowMs * 2);
     expect(a.layers[0].compressedBytes).toBe(img.layer.length);
     expect(a.sizeBytes).toBe(200_100);
+  }, 60_000);
+
+  test('a blob refused after its first bytes is not downloaded to the end: the connection closes at once', async () => {
+    const started = Date.now();
+    const err = await analyse('notalayer').catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/^\S+\/notalayer\/app:1: sha256:[0-9a-f]{64}: not a layer \(neither tar, gzip nor zstd\)$/);
+    const blobPath = `/v2/notalayer/app/blobs/${sha256(img.layer)}`;
+    for (let i = 0; i < 50 && !closedAfter.has(blobPath); i++) await sleep(100);
+    // The server would take 50 s to send it all; the client hung up long before.
+    expect(closedAfter.get(blobPath)).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   }, 60_000);
 
   test('a reader that pauses longer than a window is not a stall: only waits on the network count', async () => {
