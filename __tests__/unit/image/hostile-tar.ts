@@ -5,7 +5,7 @@
 import zlib from 'node:zlib';
 import fc from 'fast-check';
 import tar from 'tar-stream';
-import { rawHeader } from './fixtures.js';
+import { packOutput, rawHeader } from './fixtures.js';
 
 export interface EntrySpec {
   name: string;
@@ -37,12 +37,7 @@ export const entrySpec: fc.Arbitrary<EntrySpec> = fc.record({
 /** Packs entries with tar-stream; an entry it refuses to encode is left out (and reported in `packed`). */
 export async function packEntries(entries: EntrySpec[]): Promise<{ tar: Buffer; packed: EntrySpec[] }> {
   const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
-  const done = new Promise<void>((resolve, reject) => {
-    pack.on('end', () => resolve());
-    pack.on('error', reject);
-  });
+  const done = packOutput(pack);
   const packed: EntrySpec[] = [];
   for (const e of entries) {
     if (!e.name) continue; // tar-stream cannot write an empty name
@@ -59,8 +54,7 @@ export async function packEntries(entries: EntrySpec[]): Promise<{ tar: Buffer; 
     }
   }
   pack.finalize();
-  await done;
-  return { tar: Buffer.concat(chunks), packed };
+  return { tar: await done, packed };
 }
 
 /** A raw member tar-stream would never write. */
