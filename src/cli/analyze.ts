@@ -27,7 +27,8 @@ that made each layer, its largest files, wasted bytes (files a later layer delet
 known leftovers (package caches, .git, /tmp, toolchains, docs) with a one-line fix.
 
   IMAGE              an image in the Docker daemon (both classic and containerd image stores)
-  FILE.tar | -       a \`docker save\` or OCI-layout tar file, or one on stdin
+  FILE.tar | -       a \`docker save\` or OCI-layout tar file, or one on stdin; an existing file wins, and an
+                     argument written as a path (/x, ./x, x.tar) is never taken for an image
       --json FILE    write the analysis as JSON (docs/analysis.schema.json); '-' for stdout (no table then)
       --top N        largest files kept per layer (default 5)
   -f, --file F       the Dockerfile the image was built from: adds stage and line to each layer
