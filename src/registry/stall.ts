@@ -118,12 +118,18 @@ export function watchedResponse(res: Response, dog: StallWatchdog, fail: (reason
 }
 
 /** An upload body whose every chunk taken by fetch counts as progress (a registry that stops reading stalls). */
-export async function* watchedUpload(body: AsyncIterable<Uint8Array>, dog: StallWatchdog): AsyncGenerator<Uint8Array> {
-  for await (const chunk of body) {
+export async function* watchedUpload(body: AsyncIterable<Uint8Array> | Buffer, dog: StallWatchdog): AsyncGenerator<Uint8Array> {
+  for await (const chunk of Buffer.isBuffer(body) ? pieces(body) : body) {
     dog.progress(chunk.byteLength);
-    yield chunk;
+    // Armed before handing the chunk over: fetch stops asking while the socket is full (a registry that
+    // does not read), and that wait must count.
     dog.waiting();
+    yield chunk;
   }
+}
+
+function* pieces(buf: Buffer): Generator<Uint8Array> {
+  for (let i = 0; i < buf.length; i += 64 << 10) yield buf.subarray(i, i + (64 << 10));
 }
 
 function reasonOf(err: unknown): string {

@@ -188,7 +188,8 @@ export class RegistryTransport {
       const init = (dog: StallWatchdog): RequestInit & { duplex?: 'half' } => {
         const i: RequestInit & { duplex?: 'half' } = { method: spec.method, headers, redirect: 'manual' };
         if (spec.body && hop === 0) {
-          if (Buffer.isBuffer(spec.body)) i.body = spec.body;
+          // Small buffers go as they are; anything that may take a while goes in pieces the watchdog sees.
+          if (Buffer.isBuffer(spec.body) && spec.body.length <= 1 << 20) i.body = spec.body;
           else {
             i.body = watchedUpload(spec.body, dog) as unknown as NonNullable<RequestInit['body']>;
             i.duplex = 'half';

@@ -62,6 +62,24 @@ describe('a registry that stalls', () => {
       req.socket.on('close', () => closedAfter.set(url, Date.now() - started));
       const mode = url.split('/')[2]; // /v2/<mode>/app/...
       const manifestType = { 'content-type': 'application/vnd.oci.image.manifest.v1+json' };
+      if (req.method === 'POST' && url.includes('/blobs/uploads/')) {
+        return void res.writeHead(202, { location: `/v2/${mode}/app/blobs/uploads/u1`, 'content-length': '0' }).end();
+      }
+      if (req.method === 'PUT') {
+        if (mode === 'deafupload') return; // never reads the body, never answers
+        // Reads steadily, ~6 MB/s: a big upload takes several stall windows and must not be cut.
+        const hash = createHash('sha256');
+        req.on('data', (c: Buffer) => {
+          hash.update(c);
+          req.pause();
+          setTimeout(() => req.resume(), 10);
+        });
+        req.on('end', () => {
+          const want = new URL(url, 'http://x').searchParams.get('digest');
+          res.writeHead(`sha256:${hash.digest('hex')}` === want ? 201 : 400, { 'content-length': '0' }).end();
+        });
+        return;
+      }
       if (url.includes('/manifests/')) {
         res.writeHead(200, manifestType);
         if (mode === 'slowmanifest') return void trickle(req, res, img.manifest, 1, 1000);
@@ -150,6 +168,15 @@ describe('a registry that stalls', () => {
     // The server would take 50 s to send it all; the client hung up long before.
     expect(closedAfter.get(blobPath)).toBeLessThan(10_000);
     expect(Date.now() - started).toBeLessThan(10_000);
+  }, 60_000);
+
+  test('uploads: a 24 MiB blob read slowly but steadily goes through; a registry that never reads stalls', async () => {
+    const big = randomBytes(24 << 20);
+    const started = Date.now();
+    await client().uploadBlob(`${host}/steadyupload/app`, sha256(big), big, big.length);
+    expect(Date.now() - started).toBeGreaterThan(STALL.windowMs); // longer than a window, and not cut
+    const { err } = await failure(client().uploadBlob(`${host}/deafupload/app`, sha256(big), big, big.length));
+    expect(err.message).toMatch(/PUT \/v2\/deafupload\/app\/… → no answer: \S+ stalled: (no bytes for 1\.5 s|\d+ bytes in 1\.5 s, under 64 bytes\/s)$/);
   }, 60_000);
 
   test('a reader that pauses longer than a window is not a stall: only waits on the network count', async () => {
