@@ -91,7 +91,8 @@ async function partialAnalysis(
       layers.push({ ...common, sizeBytes: same.sizeBytes, files: same.files, topFiles: same.topFiles, wastedBytes: same.wastedBytes });
       continue;
     }
-    const scan = await scanLayerBlob(await client.getBlob(resolved.ref, d.digest), { label: `${ref}: ${d.digest}`, estimateGzip: false });
+    const blob = await client.getBlob(resolved.ref, d.digest);
+    const scan = await scanLayerBlob(blob, { label: `${ref}: ${d.digest}`, estimateGzip: false }).finally(() => blob.destroy());
     downloaded++;
     if (scan.diffId !== diffIds[i]) warnings.push(`layer ${i + 1}: blob ${d.digest} unpacks to ${scan.diffId}, config says ${diffIds[i]}`);
     const [own] = stackLayers([scan.entries], topN).layers;

@@ -43,32 +43,35 @@ export interface SolveStatus {
  * Incremental: chunks may cut a value anywhere. Strings are tracked so braces inside them don't count.
  */
 export class JsonStreamSplitter {
-  private buffer = '';
-  private pos = 0; // next character to scan
-  private start = -1; // where the value being read begins
+  /** Text of the value or line in progress that came in earlier chunks (joined once, when it ends). */
+  private carry: string[] = [];
+  private unit: 'value' | 'line' | undefined;
   private depth = 0;
   private inString = false;
   private escaped = false;
 
   feed(chunk: string): { values: unknown[]; lines: string[] } {
-    this.buffer += chunk;
     const values: unknown[] = [];
     const lines: string[] = [];
-    const buf = this.buffer;
-    let i = this.pos;
-    while (i < buf.length) {
-      const c = buf[i];
-      if (this.depth === 0) {
+    let unitStart = 0; // where the unit in progress starts in this chunk (0 when it began in an earlier one)
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (this.unit === undefined) {
+        if (/\s/.test(c)) continue;
+        unitStart = i;
         if (c === '{' || c === '[') {
-          this.start = i;
+          this.unit = 'value';
           this.depth = 1;
-        } else if (!/\s/.test(c)) {
-          // Text between values (buildx's `ERROR: …`): a whole line, once its newline arrives.
-          const nl = buf.indexOf('\n', i);
-          if (nl < 0) break;
-          lines.push(buf.slice(i, nl).replace(/\r$/, ''));
-          i = nl;
+          continue;
         }
+        this.unit = 'line'; // text between values (buildx's `ERROR: …`): a whole line, once its newline arrives
+      }
+      if (this.unit === 'line') {
+        const nl = chunk.indexOf('\n', i);
+        if (nl < 0) break;
+        lines.push(this.take(chunk, unitStart, nl).replace(/\r$/, ''));
+        this.unit = undefined;
+        i = nl;
       } else if (this.inString) {
         if (this.escaped) this.escaped = false;
         else if (c === '\\') this.escaped = true;
@@ -78,33 +81,36 @@ export class JsonStreamSplitter {
       else if (c === '}' || c === ']') {
         this.depth--;
         if (this.depth === 0) {
-          const text = buf.slice(this.start, i + 1);
+          const text = this.take(chunk, unitStart, i + 1);
           try {
             values.push(JSON.parse(text));
           } catch {
             lines.push(text);
           }
-          this.start = -1;
+          this.unit = undefined;
         }
       }
-      i++;
     }
-    const keepFrom = this.depth > 0 ? this.start : i;
-    this.buffer = buf.slice(keepFrom);
-    this.pos = i - keepFrom;
-    if (this.depth > 0) this.start = 0;
+    // Kept as a piece, not appended to one growing string: a long line in many chunks is joined once.
+    if (this.unit) this.carry.push(chunk.slice(unitStart));
     return { values, lines };
   }
 
   /** What is left at the end of the stream (an unterminated line or value), as text. */
   end(): string[] {
-    const rest = this.buffer.trim();
-    this.buffer = '';
-    this.pos = 0;
-    this.start = -1;
+    const rest = this.carry.join('').trim();
+    this.carry = [];
+    this.unit = undefined;
     this.depth = 0;
     this.inString = false;
+    this.escaped = false;
     return rest ? [rest] : [];
+  }
+
+  private take(chunk: string, from: number, to: number): string {
+    const text = this.carry.length ? this.carry.join('') + chunk.slice(from, to) : chunk.slice(from, to);
+    this.carry = [];
+    return text;
   }
 }
 
@@ -206,6 +212,7 @@ export class PlainProgress {
 
   feed(chunk: string): string[] {
     this.pending += chunk;
+    if (!chunk.includes('\n')) return []; // a long line in many chunks is split once, when it ends
     const lines = this.pending.split('\n');
     this.pending = lines.pop() ?? '';
     lines.forEach((l) => this.line(l.replace(/\r$/, '')));

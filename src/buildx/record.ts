@@ -38,18 +38,31 @@ export function graphStageName(graph: StageGraph, buildkitStage: string): string
 
 const squash = (t: string) => t.replace(/\s+/g, ' ').trim().toLowerCase();
 
-/** Dockerfile line of a step, matched on its instruction text within the stage (best effort). */
-function lineOf(stage: Stage | undefined, instruction: string): number | undefined {
-  if (!stage) return undefined;
-  const want = squash(instruction);
-  const hit = stage.instructions.find((i) => squash(i.text) === want) ?? stage.instructions.find((i) => want.startsWith(squash(i.text)) || squash(i.text).startsWith(want));
-  return hit?.line;
+/**
+ * Dockerfile line of a step, matched on its instruction text within its stage (best effort). Each stage's
+ * texts are squashed once and looked up by exact text first: no rescans of every instruction per step.
+ */
+function lineFinder(stages: Map<string, Stage>): (stage: string, instruction: string) => number | undefined {
+  const byStage = new Map<string, { exact: Map<string, number>; texts: { text: string; line: number }[] }>();
+  return (name, instruction) => {
+    const stage = stages.get(name);
+    if (!stage) return undefined;
+    let index = byStage.get(name);
+    if (!index) {
+      const texts = stage.instructions.map((i) => ({ text: squash(i.text), line: i.line }));
+      const exact = new Map<string, number>();
+      for (const t of texts) if (!exact.has(t.text)) exact.set(t.text, t.line);
+      byStage.set(name, (index = { exact, texts }));
+    }
+    const want = squash(instruction);
+    return index.exact.get(want) ?? index.texts.find((i) => want.startsWith(i.text) || i.text.startsWith(want))?.line;
+  };
 }
 
 export function assembleRecord(input: RecordInput): BuildRecord {
   const { graph, results } = input;
   const warnings = [...input.warnings];
-  const stagesByName = new Map(graph.stages.map((s) => [s.name, s]));
+  const lineOf = lineFinder(new Map(graph.stages.map((s) => [s.name, s])));
   const steps = new Map<string, BuildStep[]>();
   const firstBuildOf = new Map<string, InvocationResult>();
   const seen = new Set<string>();
@@ -65,7 +78,7 @@ export function assembleRecord(input: RecordInput): BuildRecord {
       list.push({
         stage,
         instruction: step.platform ? `[${step.platform}] ${step.instruction}` : step.instruction,
-        ...(lineOf(stagesByName.get(stage), step.instruction) !== undefined ? { line: lineOf(stagesByName.get(stage), step.instruction) } : {}),
+        ...withLine(lineOf(stage, step.instruction)),
         index: step.index,
         cached: step.cached,
         seconds: round(step.seconds),
@@ -144,6 +157,10 @@ function mergeSourceStatus(resolved: CacheSourceStatus[], results: InvocationRes
     }
   }
   return [...byRef.values()];
+}
+
+function withLine(line: number | undefined): { line?: number } {
+  return line === undefined ? {} : { line };
 }
 
 function round(n: number, digits = 2): number {

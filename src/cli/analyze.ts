@@ -1,6 +1,6 @@
 // `layerwise analyze IMAGE|FILE.tar|-`: measure an image layer by layer — sizes, the instruction and
 // Dockerfile line of each layer, largest files, waste and known junk — as a terminal table and/or JSON.
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { compareForCli } from './compare.js';
@@ -14,6 +14,7 @@ import { analysisToJson } from '../image/json.js';
 import { daemonImage, dockerClient, imageArchiveFile, imageArchiveStream, registryImage, type ImageSource } from '../image/sources.js';
 import { renderAnalysisTable } from '../image/table.js';
 import type { ImageAnalysis } from '../image/types.js';
+import { classifyImageArgument, type PathKind } from './image-arg.js';
 import { cliConfig, cliStageGraph } from './shared.js';
 import type { CliIO, Command } from './types.js';
 import { termText } from '../core/terminal-text.js';
@@ -25,7 +26,8 @@ that made each layer, its largest files, wasted bytes (files a later layer delet
 known leftovers (package caches, .git, /tmp, toolchains, docs) with a one-line fix.
 
   IMAGE              an image in the Docker daemon (both classic and containerd image stores)
-  FILE.tar | -       a \`docker save\` or OCI-layout tar file, or one on stdin
+  FILE.tar | -       a \`docker save\` or OCI-layout tar file, or one on stdin; an existing file wins, and an
+                     argument written as a path (/x, ./x, x.tar) is never taken for an image
 
 With --baseline, --markdown, --budget-file or a budget flag the image is also compared and checked:
 exit 1 when a fail rule is exceeded (default budget file: .github/layerwise.yml, when present).
@@ -78,20 +80,19 @@ export function parseAnalyzeFlags(argv: string[], io: Pick<CliIO, 'cwd' | 'env'>
   };
 }
 
-function sourceFor(opts: AnalyzeCliOptions, io: CliIO): ImageSource {
-  return locate(opts, io).source;
+function pathKind(arg: string, cwd: string): PathKind {
+  const st = statSync(isAbsolute(arg) ? arg : resolve(cwd, arg), { throwIfNoEntry: false });
+  if (!st) return undefined;
+  return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
 }
 
 /** Where IMAGE is read from; `daemon` when its engine built it (that engine's frontend rules apply to --file). */
-function locate(opts: AnalyzeCliOptions, io: CliIO): { source: ImageSource; daemon: boolean } {
-  if (opts.image === '-') return { source: imageArchiveStream(process.stdin, 'stdin'), daemon: false };
-  const path = isAbsolute(opts.image) ? opts.image : resolve(io.cwd, opts.image);
-  if (existsSync(path) && statSync(path).isFile()) return { source: imageArchiveFile(path), daemon: false };
-  if (/\.(tar|tar\.gz|tgz)$/.test(opts.image) && !opts.image.includes(':')) {
-    throw new InputError(`layerwise analyze: ${opts.image}: no such file (expected a \`docker save\` tar, or an image name)`);
-  }
-  if (opts.registry) return { source: registryImage(opts.image), daemon: false };
-  return { source: daemonImage(opts.image, dockerClient(opts.host ?? io.env.DOCKER_HOST)), daemon: true };
+function locate(opts: AnalyzeCliOptions, io: CliIO, flag = 'layerwise analyze'): { source: ImageSource; daemon: boolean } {
+  const arg = classifyImageArgument(opts.image, (p) => pathKind(p, io.cwd), flag);
+  if (arg.kind === 'stdin') return { source: imageArchiveStream(process.stdin, 'stdin'), daemon: false };
+  if (arg.kind === 'file') return { source: imageArchiveFile(isAbsolute(arg.path) ? arg.path : resolve(io.cwd, arg.path)), daemon: false };
+  if (opts.registry) return { source: registryImage(arg.ref), daemon: false };
+  return { source: daemonImage(arg.ref, dockerClient(opts.host ?? io.env.DOCKER_HOST)), daemon: true };
 }
 
 /** Analyses and prints (table unless --json -, JSON when asked). The lead's pipeline calls this too. */
@@ -130,7 +131,7 @@ export const analyzeCommand: Command = async (argv, io) => {
     imageKey: opts.config.imageKey,
     rules: opts.config.budget,
     cwd: io.cwd,
-    imageSource: (ref) => sourceFor({ ...opts, image: ref }, io),
+    imageSource: (ref) => locate({ ...opts, image: ref }, io, 'layerwise analyze --baseline').source,
     analyzeOptions: { platform: opts.platform, topFiles: opts.config.topFiles },
     topFiles: opts.config.topFiles,
   });

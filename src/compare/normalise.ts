@@ -2,11 +2,13 @@
 // the same between two builds of the same Dockerfile: no `# buildkit` suffix, no `|N ARG=…` prefix, no content
 // hashes. Like compressed-size-action's strip-hash, so a rebuilt layer still lines up with its old self.
 
+import { stripBuildkitSuffix } from '../core/instruction-text.js';
+
 const UNKNOWN = /^unknown instruction$/i;
 
 export function normaliseInstruction(raw: string): string {
   let t = raw.replace(/\s+/g, ' ').trim();
-  t = t.replace(/\s*#\s*buildkit\s*$/i, '');
+  t = stripBuildkitSuffix(t, true);
   t = t.replace(/^\/bin\/sh -c #\(nop\)\s*/, '');
   t = stripArgPrefix(t);
   t = t.replace(/^(?:\/bin\/(?:ba)?sh|sh) -c\s+/, 'RUN ');

@@ -4,6 +4,7 @@
 // multi-platform index the requested platform is picked among the manifests actually present.
 import { pickPlatform, type ImageConfig } from '../registry/index.js';
 import type { Descriptor } from '../registry/index.js';
+import { quoteUntrusted } from '../core/errors.js';
 import { ArchiveError, type SaveArchive } from './archive.js';
 
 export interface ArchiveImage {
@@ -59,10 +60,10 @@ function manifestFromIndex(archive: SaveArchive, want: { platform: string; expli
     if (!chosen && present.some((d) => d.platform)) {
       chosen = pickPlatform(present, want.platform);
       if (!chosen && want.explicitPlatform) {
-        const have = present.map((d) => `${d.platform?.os}/${d.platform?.architecture}`).join(', ');
+        const have = quoteUntrusted(present.map((d) => `${d.platform?.os}/${d.platform?.architecture}`).join(', '));
         throw new ArchiveError(`platform ${want.platform} is not in the archive (it has: ${have || 'none'})`);
       }
-      if (!chosen && present.length) warnings.push(`platform ${want.platform} is not in the archive; analysing ${present[0].platform?.os}/${present[0].platform?.architecture}`);
+      if (!chosen && present.length) warnings.push(`platform ${want.platform} is not in the archive; analysing ${quoteUntrusted(`${present[0].platform?.os}/${present[0].platform?.architecture}`)}`);
     }
     chosen ??= present[0];
     if (!chosen) return undefined;
@@ -112,9 +113,10 @@ export function resolveArchiveImage(
   const config = archive.docs.get(configName) as ImageConfig | undefined;
   const diffIds = config?.rootfs?.diff_ids;
   if (!config || !Array.isArray(diffIds) || !diffIds.every((d) => typeof d === 'string')) {
-    throw new ArchiveError(`${want.label}: image config ${configName} is missing or has no rootfs.diff_ids`);
+    throw new ArchiveError(`${want.label}: image config ${quoteUntrusted(configName)} is missing or has no rootfs.diff_ids`);
   }
-  const actual = platformOf(config);
+  const platform = platformOf(config);
+  const actual = platform && quoteUntrusted(platform, 60);
   if (want.explicitPlatform && actual && !`${actual}/`.startsWith(`${want.platform.split('/').slice(0, 2).join('/')}/`)) {
     warnings.push(`asked for platform ${want.platform} but the archive's image is ${actual}; analysing ${actual}`);
   }
@@ -131,7 +133,7 @@ export function resolveArchiveImage(
     configDigest: archive.docDigests.get(configName) ?? '',
     config,
     diffIds,
-    platform: platformOf(config),
+    platform,
     manifestLayers,
     layerMembers,
     warnings,

@@ -6,11 +6,15 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+import { InputError, quoteUntrusted } from '../core/errors.js';
 import { LayerFormatError, peek, scanLayerBlob, sniffCompression, type LayerScan } from './layer-scan.js';
 import { normaliseEntryPath } from './paths.js';
 
 /** JSON members larger than this are skipped: configs and manifests are kilobytes, this bounds hostile input. */
 export const MAX_JSON_MEMBER = 16 << 20;
+
+/** All JSON members together: `docker save` of a hundred images holds a few MB; more is refused. */
+export const MAX_JSON_TOTAL = 256 << 20;
 
 export interface SaveArchive {
   /** Parsed JSON members by normalised member name (`manifest.json`, `blobs/sha256/<hex>`, `<id>.json`). */
@@ -23,7 +27,13 @@ export interface SaveArchive {
   layerErrors: Map<string, string>;
 }
 
-export class ArchiveError extends Error {}
+/** An image archive that cannot be read: broken or hostile input, reported in one line. */
+export class ArchiveError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArchiveError';
+  }
+}
 
 const JSON_NAMES = /(^|\/)(manifest|index)\.json$|\.json$|^repositories$|^oci-layout$/;
 
@@ -58,6 +68,7 @@ export async function readSaveArchive(
     feedError = err;
   });
   let members = 0;
+  let jsonBytes = 0;
   try {
     for await (const entry of extract) {
       members++;
@@ -72,6 +83,8 @@ export async function readSaveArchive(
       if (kind === 'json' || (JSON_NAMES.test(name) && kind !== 'gzip' && kind !== 'zstd')) {
         const raw = await readCapped(all, MAX_JSON_MEMBER);
         if (!raw) continue;
+        jsonBytes += raw.length;
+        if (jsonBytes > MAX_JSON_TOTAL) throw new ArchiveError(`${opts.label}: more than ${MAX_JSON_TOTAL} bytes of JSON members (not an image archive)`);
         try {
           archive.docs.set(name, JSON.parse(raw.toString('utf8')));
           archive.docDigests.set(name, `sha256:${createHash('sha256').update(raw).digest('hex')}`);
@@ -85,7 +98,7 @@ export async function readSaveArchive(
         continue;
       }
       try {
-        archive.layers.set(name, await scanLayerBlob(all, { label: `${opts.label}: ${name}`, estimateGzip: opts.estimateGzip }));
+        archive.layers.set(name, await scanLayerBlob(all, { label: `${opts.label}: ${quoteUntrusted(name)}`, estimateGzip: opts.estimateGzip }));
       } catch (err) {
         if (!(err instanceof LayerFormatError)) throw err;
         archive.layerErrors.set(name, err.message);
@@ -112,5 +125,5 @@ function truncated(label: string, err: Error): ArchiveError {
   if (/Unexpected end of data|premature close/i.test(err.message)) {
     return new ArchiveError(`${label}: truncated image archive (the stream ended inside a member)`);
   }
-  return new ArchiveError(`${label}: unreadable image archive: ${err.message}`);
+  return new ArchiveError(`${label}: unreadable image archive: ${quoteUntrusted(err.message, 200)}`);
 }

@@ -2,6 +2,7 @@
 // stages it is built FROM; layers are matched to that chain's layer-making instructions from the top down,
 // so base-image layers (below every Dockerfile step) stay unattributed.
 import type { Instruction, StageGraph } from '../dockerfile/types.js';
+import { heredocBody, shellCommandStart } from '../core/instruction-text.js';
 import { UNKNOWN_INSTRUCTION } from './history.js';
 
 export interface LayerSource {
@@ -65,11 +66,11 @@ export function normalise(text: string, keywordHint?: string): { keyword: string
   else if (!keywordHint) keyword = 'RUN';
   if (keyword === 'RUN') {
     s = s.replace(/^(--\S+\s+)+/, ''); // RUN --mount=… flags are not in history
-    const heredoc = /^<<-?["']?([A-Za-z_]\w*)["']?[^\n]*\n([\s\S]*?)\n\s*\1\s*$/.exec(s);
-    if (heredoc) s = heredoc[2];
+    s = heredocBody(s) ?? s;
     const exec = parseExecForm(s);
     if (exec) s = exec.join(' ');
-    s = s.replace(/^(?:\/\S*\/)?(?:ba|da|a|z)?sh(?:\s+-(?:o\s+\S+|[a-zA-Z]+))*\s+-c\s+/, '');
+    const command = shellCommandStart(s);
+    if (command >= 0) s = s.slice(command);
   } else if (keyword === 'COPY' || keyword === 'ADD') {
     const exec = parseExecForm(s.replace(/^(--\S+\s+)+/, ''));
     s = (exec ? exec.join(' ') : s).split(/\s+/).filter((t) => !t.startsWith('--')).join(' ');

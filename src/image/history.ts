@@ -2,6 +2,8 @@
 // have no layer; the rest pair with rootfs.diff_ids in order. When the counts disagree the pairing cannot be
 // trusted (jib#991, buildah#684), so every layer says "unknown instruction" rather than a wrong one.
 
+import { shellCommandStart, stripBuildkitSuffix } from '../core/instruction-text.js';
+
 export interface HistoryEntry {
   created_by?: string;
   empty_layer?: boolean;
@@ -10,7 +12,6 @@ export interface HistoryEntry {
 
 export const UNKNOWN_INSTRUCTION = 'unknown instruction';
 
-const SHELL_PREFIX = /^(?:\/\S*\/)?(?:ba|da|a|z|k)?sh(?:\s+-(?:o\s+\S+|[a-zA-Z]+))*\s+-c\s+/;
 const KEYWORDS = new Set([
   'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD',
   'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
@@ -23,7 +24,7 @@ const KEYWORDS = new Set([
  * Whitespace runs (continuation lines) collapse to one space.
  */
 export function cleanCreatedBy(createdBy: string): string {
-  let s = createdBy.trim().replace(/\s*#\s*buildkit\s*$/, '');
+  let s = stripBuildkitSuffix(createdBy.trim());
   let keyword = '';
   const first = /^(\S+)\s*/.exec(s);
   if (first && KEYWORDS.has(first[1].toUpperCase()) && first[1] === first[1].toUpperCase()) {
@@ -36,9 +37,9 @@ export function cleanCreatedBy(createdBy: string): string {
     s = s.slice(nop[0].length); // legacy builder metadata step: the rest starts with its keyword
     return collapse(s);
   }
-  const shell = SHELL_PREFIX.exec(s);
-  if (shell) {
-    s = s.slice(shell[0].length);
+  const command = shellCommandStart(s);
+  if (command >= 0) {
+    s = s.slice(command);
     keyword ||= 'RUN';
   }
   if (!keyword) {

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
+import { InputError, quoteUntrusted } from '../core/errors.js';
 import { GzipSizeEstimator } from './gzip-estimate.js';
 import { normaliseEntryPath } from './paths.js';
 
@@ -37,10 +38,22 @@ export interface LayerScan {
   unusualEntries: number;
 }
 
-export class LayerFormatError extends Error {}
+/** A layer blob that is not a readable layer: hostile or broken image input, reported in one line. */
+export class LayerFormatError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LayerFormatError';
+  }
+}
 
 /** Hostile-input guard: a layer with more entries than this is refused rather than exhausting memory. */
 export const MAX_ENTRIES_PER_LAYER = 2_000_000;
+
+/**
+ * Hostile-input guard: the kept paths of one layer may add up to this many characters. A gzip bomb of
+ * 4 KiB names would otherwise fill memory (2M × 4096); real layers stay far below (500k files × 100 chars).
+ */
+export const MAX_PATH_CHARS_PER_LAYER = 512 << 20;
 
 /** Linux PATH_MAX: no container runtime can unpack a longer name, and it bounds recursion depth later. */
 export const PATH_MAX = 4096;
@@ -96,7 +109,9 @@ export function entryFromHeader(header: tar.Header): LayerEntry | undefined {
   if (base === OPAQUE) return { path: dir, kind: 'opaque', bytes: 0 };
   if (base.startsWith(AUFS_META) || path.startsWith(AUFS_META) || path.includes(`/${AUFS_META}`)) return undefined;
   if (base.startsWith(WHITEOUT) && base.length > WHITEOUT.length) {
-    return { path: dir ? `${dir}/${base.slice(WHITEOUT.length)}` : base.slice(WHITEOUT.length), kind: 'whiteout', bytes: 0 };
+    const victim = base.slice(WHITEOUT.length);
+    if (victim === '.' || victim === '..') return undefined; // `.wh..` / `.wh...` name no entry: no tool writes them
+    return { path: dir ? `${dir}/${victim}` : victim, kind: 'whiteout', bytes: 0 };
   }
   switch (header.type as string | null) {
     case 'file':
@@ -148,76 +163,105 @@ export async function peek(
   return { head, all: all() };
 }
 
+export interface ScanOptions {
+  /** Names the blob in errors (untrusted parts are quoted by the caller or here). */
+  label: string;
+  estimateGzip?: boolean;
+  /** Overrides MAX_ENTRIES_PER_LAYER (tests exercise the guard without a 1 GiB tar). */
+  maxEntries?: number;
+  /** Overrides MAX_PATH_CHARS_PER_LAYER. */
+  maxPathChars?: number;
+}
+
 /**
  * Scans one layer blob (gzip, zstd or plain tar, sniffed from its first bytes). `label` names the blob in errors.
- * Throws LayerFormatError for a blob that is not a layer, an undecodable one, or a truncated stream.
+ * Throws LayerFormatError (one line) for a blob that is not a layer, an undecodable or truncated one, or one
+ * past a hostile-input guard; an error of the source itself (a registry failure) is passed on unchanged.
+ * The source is neither drained nor closed on failure: its owner decides (an archive drains the member, a
+ * registry download is destroyed).
  */
-export async function scanLayerBlob(
-  blob: AsyncIterable<Uint8Array>,
-  opts: { label: string; estimateGzip?: boolean },
-): Promise<LayerScan> {
+export async function scanLayerBlob(blob: AsyncIterable<Uint8Array>, opts: ScanOptions): Promise<LayerScan> {
+  const maxEntries = opts.maxEntries ?? MAX_ENTRIES_PER_LAYER;
+  const maxPathChars = opts.maxPathChars ?? MAX_PATH_CHARS_PER_LAYER;
+  let sourceError: unknown;
   const { head, all } = await peek(blob, 512);
   const kind = sniffCompression(head);
   if (kind === 'json' || kind === 'unknown') throw new LayerFormatError(`${opts.label}: not a layer (neither tar, gzip nor zstd)`);
   const compression: Compression = kind;
+  const source = (async function* () {
+    try {
+      yield* all;
+    } catch (err) {
+      sourceError = err;
+      throw err;
+    }
+  })();
   const hash = createHash('sha256');
   const estimator = compression === 'none' && opts.estimateGzip ? new GzipSizeEstimator() : undefined;
   let blobBytes = 0;
   let tarBytes = 0;
+  let pathChars = 0;
   const entries: LayerEntry[] = [];
   let unusualEntries = 0;
   // allowUnknownFormat: old v7 tars have no ustar magic; the option exists in tar-stream but not in its types.
   const extract = tar.extract({ allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
+  // The sink's 'error' handler is on before the first byte goes in: a refusal below is always observed.
+  const sink = tarSink(extract);
+  const refuse = (why: string): void => void extract.destroy(new LayerFormatError(`${opts.label}: ${why}`));
   extract.on('entry', (header, stream, next) => {
+    // Before anything else: destroying the parser destroys this entry stream with the same error, and an
+    // entry stream without a listener would raise it as an unhandled 'error' event.
+    stream.on('error', () => undefined);
     const entry = entryFromHeader(header);
     if (entry) {
-      if (entries.length >= MAX_ENTRIES_PER_LAYER) {
-        extract.destroy(new LayerFormatError(`${opts.label}: more than ${MAX_ENTRIES_PER_LAYER} entries in one layer`));
-        return;
+      if (entries.length >= maxEntries) return refuse(`more than ${maxEntries} entries in one layer`);
+      for (const [what, path] of [['entry path', entry.path], ['hard link target', entry.target ?? '']]) {
+        if (path.length > PATH_MAX) return refuse(`${what} of ${path.length} characters, longer than PATH_MAX ${PATH_MAX} (${quoteUntrusted(path, 60)})`);
       }
-      if (entry.path.length > PATH_MAX) {
-        extract.destroy(new LayerFormatError(`${opts.label}: entry path longer than ${PATH_MAX} bytes (${entry.path.slice(0, 60)}…)`));
-        return;
-      }
+      pathChars += entry.path.length + (entry.target?.length ?? 0);
+      if (pathChars > maxPathChars) return refuse(`entry paths add up to more than ${maxPathChars} characters in one layer`);
       if (entry.kind === 'file' && header.type !== 'file' && header.type !== 'contiguous-file') unusualEntries++;
       entries.push(entry);
     }
-    // The entry stream is destroyed with the extractor's error on truncation; the sink reports it.
-    stream.on('error', () => undefined);
     stream.on('end', () => next());
     stream.resume();
   });
   // Chunks go straight from the source (through the decompressor) into hash, estimator and tar parser: no
   // stream pipeline per layer, which keeps the per-chunk cost low on multi-GiB images.
-  const sink = tarSink(extract);
   const consume = async (chunk: Uint8Array): Promise<void> => {
     tarBytes += chunk.byteLength;
     hash.update(chunk);
     if (estimator) await estimator.write(chunk);
     await sink.write(chunk);
   };
-  const decode = decompressor(compression, opts.label);
   const abort = new AbortController();
   try {
+    const decode = decompressor(compression, opts.label);
     if (!decode) {
-      for await (const chunk of all) {
+      for await (const chunk of source) {
         blobBytes += chunk.byteLength;
         await consume(chunk);
       }
     } else {
       const feeding = (async () => {
-        for await (const chunk of all) {
+        for await (const chunk of source) {
+          if (abort.signal.aborted) return;
           blobBytes += chunk.byteLength;
           if (!decode.write(chunk)) await once(decode, 'drain', { signal: abort.signal });
         }
         decode.end();
       })();
       feeding.catch((err: Error) => decode.destroy(err));
-      for await (const out of decode as AsyncIterable<Uint8Array>) await consume(out);
+      try {
+        for await (const out of decode as AsyncIterable<Uint8Array>) await consume(out);
+      } finally {
+        if (!decode.destroyed) decode.destroy();
+      }
       await feeding;
     }
     await sink.end();
   } catch (err) {
+    if (sourceError !== undefined && err === sourceError) throw err;
     throw describeFailure(err as Error, opts.label, compression);
   } finally {
     abort.abort();
@@ -263,5 +307,5 @@ function describeFailure(err: Error, label: string, compression: Compression): E
   if (/Unexpected end of data|unexpected end of file|premature close/i.test(msg)) {
     return new LayerFormatError(`${label}: truncated layer (${compression === 'none' ? 'tar' : compression} stream ended early)`);
   }
-  return new LayerFormatError(`${label}: unreadable layer: ${msg}`);
+  return new LayerFormatError(`${label}: unreadable layer: ${quoteUntrusted(msg, 200)}`);
 }

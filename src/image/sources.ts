@@ -4,9 +4,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import Docker from 'dockerode';
-import { InputError } from '../core/errors.js';
-import { RegistryClient, resolveImage, type ImageConfig, type RegistryClientOptions } from '../registry/index.js';
-import { readSaveArchive, type SaveArchive } from './archive.js';
+import { InputError, quoteUntrusted } from '../core/errors.js';
+import { parseImageRef, RegistryClient, resolveImage, type ImageConfig, type RegistryClientOptions } from '../registry/index.js';
+import { ArchiveError, readSaveArchive, type SaveArchive } from './archive.js';
 import { resolveArchiveImage } from './archive-resolve.js';
 import { scanLayerBlob, type LayerScan } from './layer-scan.js';
 
@@ -68,20 +68,43 @@ export async function daemonVersion(docker: Docker, timeoutMs = 5_000): Promise<
   }
 }
 
+/** How a dockerode client reaches its daemon, for messages: unix:///var/run/docker.sock, tcp://host:2375. */
+export function daemonAddress(docker: Docker): string {
+  const m = docker.modem as { socketPath?: unknown; host?: string; port?: string | number; protocol?: string };
+  if (typeof m.socketPath === 'string') return `unix://${m.socketPath}`;
+  if (m.host) return `${m.protocol === 'https' ? 'https' : 'tcp'}://${m.host}${m.port ? `:${m.port}` : ''}`;
+  return 'unix:///var/run/docker.sock'; // dockerode's default (a function that looks for the socket)
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET']);
+
+/** A dockerode failure as one line: an unreachable daemon says so first, naming the address. */
+export function daemonFailure(docker: Docker, what: string, err: unknown): Error {
+  const e = err as { code?: string; statusCode?: number; message?: string };
+  if (e.code && UNREACHABLE.has(e.code)) {
+    return new Error(`the Docker daemon at ${daemonAddress(docker)} does not answer (${e.code}): start it, or point DOCKER_HOST (or --host) at a running one`);
+  }
+  const message = (e.message ?? String(err)).replace(/\s+/g, ' ').trim();
+  return new Error(`${what} from the Docker daemon at ${daemonAddress(docker)}: ${quoteUntrusted(message, 300)}`);
+}
+
 /** The image as the daemon holds it (`docker save` stream; both classic and containerd image stores). */
 export function daemonImage(ref: string, docker: Docker = new Docker()): ImageSource {
   const label = ref;
   return {
     label,
     async read(opts) {
+      // Only a valid reference (or image ID) reaches the API: other text makes a URL the daemon redirects,
+      // and dockerode's redirect handling crashed the process.
+      parseImageRef(ref);
       let stream: NodeJS.ReadableStream;
       try {
         await docker.getImage(ref).inspect();
         stream = await docker.getImage(ref).get();
       } catch (err) {
         const e = err as { statusCode?: number; message: string };
-        if (e.statusCode === 404) throw new InputError(`image '${ref}' is not in the Docker daemon (pull or build it first)`);
-        throw new Error(`cannot save image '${ref}' from the Docker daemon: ${e.message}`);
+        if (e.statusCode === 404) throw new InputError(`image '${ref}' is not in the Docker daemon at ${daemonAddress(docker)} (pull or build it first)`);
+        throw daemonFailure(docker, `cannot save image '${ref}'`, err);
       }
       return fromArchive(await readSaveArchive(stream, { label, estimateGzip: !opts.compressedSizes }), ref, label, opts);
     },
@@ -124,7 +147,7 @@ function fromArchive(archive: SaveArchive, ref: string | undefined, label: strin
     if (!found) {
       const member = image.layerMembers?.[i] ?? (image.manifestLayers?.[i] ? `blobs/${image.manifestLayers[i].digest.replace(':', '/')}` : undefined);
       const why = member ? archive.layerErrors.get(member) : undefined;
-      throw new Error(why ?? `${label}: layer ${i + 1} (${diffId}) is not in the archive${member ? ` (expected ${member})` : ''}`);
+      throw new ArchiveError(why ?? `${label}: layer ${i + 1} (${quoteUntrusted(diffId, 80)}) is not in the archive${member ? ` (expected ${quoteUntrusted(member)})` : ''}`);
     }
     const { name, scan } = found;
     const memberDigest = /^blobs\/sha256\/([0-9a-f]{64})$/.exec(name) ? `sha256:${name.slice(13)}` : undefined;
@@ -164,7 +187,13 @@ export function registryImage(ref: string, clientOptions: RegistryClientOptions 
       const scanOf = (digest: string): Promise<LayerScan> => {
         let p = scans.get(digest);
         if (!p) {
-          p = client.getBlob(resolved.ref, digest).then((blob) => scanLayerBlob(blob, { label: `${ref}: ${digest}`, estimateGzip: false }));
+          p = client.getBlob(resolved.ref, digest).then(async (blob) => {
+            try {
+              return await scanLayerBlob(blob, { label: `${ref}: ${digest}`, estimateGzip: false });
+            } finally {
+              blob.destroy(); // a refused or broken layer leaves the download open otherwise
+            }
+          });
           p.catch(() => undefined); // a prefetched blob may fail after an earlier one already did: reported once
           scans.set(digest, p);
         }

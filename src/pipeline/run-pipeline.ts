@@ -52,12 +52,9 @@ export async function runPipeline(config: Config, ctx: RunContext, io: PipelineI
   const dockerfile = await readStageGraph(config, io);
   const { graph } = dockerfile;
   const upToDate = await checkUpToDate(config, ctx, dockerfile, io);
-  const { record, imageRef, source } = upToDate.hit
-    ? await reuseImage(upToDate.hit, upToDate.warnings, io)
-    : await buildImage(config, ctx, graph, upToDate.key, upToDate.warnings, io);
+  const { record, imageRef, measured } = await buildAndMeasure(config, ctx, graph, upToDate, io);
   // Values of build args named like secrets leave the process as `***`, in every file and comment.
   const secrets = secretValues(config.build.buildArgs);
-  const measured = await io.analyze({ source, ref: imageRef, graph, topFiles: config.topFiles, compressedFrom: source === 'daemon' ? pushedTwin(config, graph, record) : undefined });
   const image = redactDeep(measured, secrets);
   const found = await findBaseline(config, ctx, graph, record, image, io);
   const diff = found.baseline ? compareImages(found.baseline.analysis, image, { topFiles: config.topFiles }) : null;
@@ -115,14 +112,32 @@ interface Built {
   source: 'daemon' | 'registry';
 }
 
-/** Step 3a: an image for the same inputs exists — tag it where tags are asked for, and measure it where it is. */
-async function reuseImage(hit: UpToDateHit, warnings: string[], io: PipelineIO): Promise<Built> {
-  io.log(`layerwise: up to date — an image for the same inputs exists (${hit.ref}); build skipped`);
-  await io.retag?.(hit);
-  return { record: skippedRecord(hit, warnings), imageRef: hit.ref, source: 'registry' };
+/**
+ * Steps 3 and 4: reuse an image built from the same inputs (tag it where tags are asked for, measure it in the
+ * registry), else build and measure what the daemon loaded. Reuse is a shortcut: a registry that fails or
+ * stalls on it costs a build, never the run.
+ */
+async function buildAndMeasure(config: Config, ctx: RunContext, graph: StageGraph, upToDate: UpToDate, io: PipelineIO): Promise<Built & { measured: ImageAnalysis }> {
+  const warnings = [...upToDate.warnings];
+  if (upToDate.hit) {
+    const hit = upToDate.hit;
+    try {
+      io.log(`layerwise: up to date — an image for the same inputs exists (${hit.ref}); build skipped`);
+      await io.retag?.(hit);
+      const measured = await io.analyze({ source: 'registry', ref: hit.ref, graph, topFiles: config.topFiles });
+      return { record: skippedRecord(hit, warnings), imageRef: hit.ref, source: 'registry', measured };
+    } catch (err) {
+      const warning = `could not reuse ${hit.ref}, building instead: ${((err as Error)?.message ?? String(err)).replace(/\s+/g, ' ')}`;
+      io.warn(warning);
+      warnings.push(warning);
+    }
+  }
+  const built = await buildImage(config, ctx, graph, upToDate.key, warnings, io);
+  const compressedFrom = pushedTwin(config, graph, built.record);
+  return { ...built, measured: await io.analyze({ source: 'daemon', ref: built.imageRef, graph, topFiles: config.topFiles, compressedFrom }) };
 }
 
-/** Step 3b: every needed stage with its cache. The record keeps every warning (cache push denied, registry down). */
+/** Step 3: every needed stage with its cache. The record keeps every warning (cache push denied, registry down). */
 async function buildImage(config: Config, ctx: RunContext, graph: StageGraph, contentKey: string | undefined, warnings: string[], io: PipelineIO): Promise<Built> {
   const record = await io.build({ config, graph, ctx, contentKey, log: io.log, warn: io.warn });
   record.warnings.unshift(...warnings);

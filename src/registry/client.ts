@@ -1,11 +1,11 @@
 // Registry HTTP API v2 client (distribution spec / OCI distribution spec) on Node's fetch. Every byte that
 // comes back is checked against the digest it was asked for: registry content is treated as hostile.
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { DigestMismatchError, RegistryDeleteUnsupportedError, RegistryError } from './errors.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
 import { manifestReference, parseImageRef, type ImageRef } from './ref.js';
-import { RegistryTransport, type RequestSpec, type TransportOptions } from './transport.js';
+import { bodyPrefix, RegistryTransport, type RequestSpec, type TransportOptions } from './transport.js';
 
 export type RegistryClientOptions = TransportOptions;
 
@@ -43,16 +43,9 @@ async function readLimited(res: Response, limit: number, what: string, fail: (re
     await res.body?.cancel();
     throw fail(`${what} is ${declared} bytes, over the ${limit}-byte limit`);
   }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  if (res.body) {
-    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-      total += chunk.length;
-      if (total > limit) throw fail(`${what} is over the ${limit}-byte limit`);
-      chunks.push(Buffer.from(chunk));
-    }
-  }
-  return Buffer.concat(chunks);
+  const { bytes, complete } = await bodyPrefix(res, limit);
+  if (!complete) throw fail(`${what} is over the ${limit}-byte limit`);
+  return bytes;
 }
 
 export class RegistryClient {
@@ -123,8 +116,9 @@ export class RegistryClient {
       },
     });
     const source = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
-    source.on('error', (err) => verify.destroy(err));
-    return source.pipe(verify);
+    // pipeline, not pipe: a consumer that destroys the stream early (a refused layer) cancels the download.
+    pipeline(source, verify, () => undefined);
+    return verify;
   }
 
   /** A small JSON blob (image config), size-limited and digest-checked. */

@@ -2,8 +2,10 @@
 // Bearer token flow from WWW-Authenticate realm/service/scope), caches tokens per scope, follows redirects by
 // hand so an Authorization header never leaves the registry's origin (blob redirects go to S3/CDNs).
 import { basicAuthorization, dockerCredentials, parseWwwAuthenticate, type Challenge, type Credentials } from './auth.js';
+import { quoteUntrusted } from '../core/errors.js';
 import { RegistryError } from './errors.js';
 import { apiHost, isLoopbackHost } from './ref.js';
+import { DEFAULT_STALL, StallWatchdog, watchedResponse, watchedUpload, type StallLimits } from './stall.js';
 
 export interface TransportOptions {
   /** Extra hosts (host[:port]) spoken to over plain http. Loopback hosts always are. */
@@ -14,6 +16,11 @@ export interface TransportOptions {
   credentials?: (registry: string) => Credentials | undefined;
   /** Per-request timeout for metadata calls (manifests, tags, tokens). Blob bodies have none. */
   timeoutMs?: number;
+  /**
+   * Every request, blobs included: a window of waiting on the network that brings less than the minimum
+   * throughput aborts it (default 60 s, 1 KiB/s). Lowered by tests.
+   */
+  stall?: Partial<StallLimits>;
   userAgent?: string;
   /** Retries for GET/HEAD on transient failures (default 2). */
   retries?: number;
@@ -31,7 +38,7 @@ export interface RequestSpec {
   actions: string; // token scope actions: pull | pull,push | delete
   headers?: Record<string, string>;
   body?: Buffer | AsyncIterable<Uint8Array>;
-  /** No timeout (blob downloads/uploads of any size). */
+  /** No total timeout (blob downloads/uploads of any size); the stall limits still apply. */
   streaming?: boolean;
 }
 
@@ -83,7 +90,7 @@ export class RegistryTransport {
     let code: string | undefined;
     let reason = res.statusText || 'request failed';
     try {
-      const text = (await res.text()).slice(0, 4096);
+      const text = (await bodyPrefix(res, 64 << 10)).bytes.toString('utf8').slice(0, 4096); // an error body can be anything, of any size
       const first = (JSON.parse(text) as { errors?: { code?: string; message?: string }[] }).errors?.[0];
       if (first?.code) code = String(first.code);
       if (first?.message) reason = String(first.message);
@@ -96,7 +103,7 @@ export class RegistryTransport {
   error(spec: RequestSpec, status: number, code: string | undefined, reason: string): RegistryError {
     const where = spec.path.startsWith('/') ? spec.path.replace(/\?.*$/, '') : `/v2/${spec.repository}/…`;
     const line = `registry ${spec.registry}: ${spec.method} ${where} → ${status || 'no answer'}${code ? ` ${code}` : ''}: ${reason}`;
-    return new RegistryError(line.replace(/\s+/g, ' ').slice(0, 400), { status, registry: spec.registry, code });
+    return new RegistryError(quoteUntrusted(line.replace(/\s+/g, ' '), 400), { status, registry: spec.registry, code });
   }
 
   private hostAuth(registry: string): HostAuth {
@@ -157,7 +164,14 @@ export class RegistryTransport {
       const why = res.status === 401 || res.status === 403 ? (creds ? 'credentials rejected by the token service' : 'anonymous access refused') : 'token request failed';
       throw this.error(spec, res.status, 'UNAUTHORIZED', why);
     }
-    const body = (await res.json().catch(() => ({}))) as { token?: string; access_token?: string; expires_in?: number };
+    const raw = await bodyPrefix(res, MAX_TOKEN_RESPONSE).catch(() => undefined);
+    if (raw && !raw.complete) throw this.error(spec, res.status, 'UNAUTHORIZED', `token service answered with more than ${MAX_TOKEN_RESPONSE} bytes`);
+    let body: { token?: string; access_token?: string; expires_in?: number } = {};
+    try {
+      body = JSON.parse(raw?.bytes.toString('utf8') ?? '{}') as typeof body;
+    } catch {
+      // not JSON: no token, said below
+    }
     const token = body.token ?? body.access_token;
     if (!token) throw this.error(spec, 401, 'UNAUTHORIZED', 'token service answered without a token');
     // Refresh a little early; registries default to 60 s when they do not say.
@@ -171,13 +185,17 @@ export class RegistryTransport {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const headers: Record<string, string> = { 'user-agent': this.options.userAgent ?? 'layerwise', ...spec.headers };
       if (authorization && new URL(current).origin === origin) headers.authorization = authorization;
-      const init = (): RequestInit & { duplex?: 'half' } => {
+      const init = (dog: StallWatchdog): RequestInit & { duplex?: 'half' } => {
         const i: RequestInit & { duplex?: 'half' } = { method: spec.method, headers, redirect: 'manual' };
         if (spec.body && hop === 0) {
-          i.body = spec.body as NonNullable<RequestInit['body']>;
-          if (!Buffer.isBuffer(spec.body)) i.duplex = 'half';
+          // Small buffers go as they are; anything that may take a while goes in pieces the watchdog sees.
+          if (Buffer.isBuffer(spec.body) && spec.body.length <= 1 << 20) i.body = spec.body;
+          else {
+            i.body = watchedUpload(spec.body, dog) as unknown as NonNullable<RequestInit['body']>;
+            i.duplex = 'half';
+          }
         }
-        if (!spec.streaming) i.signal = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+        i.signal = spec.streaming ? dog.signal : AbortSignal.any([dog.signal, AbortSignal.timeout(this.options.timeoutMs ?? 30_000)]);
         return i;
       };
       const res = await this.fetchWithRetry(spec, current, init);
@@ -192,20 +210,27 @@ export class RegistryTransport {
   }
 
   /** GET and HEAD are retried on transient trouble (429, 502–504, reset or timed-out connections), honouring Retry-After. */
-  private async fetchWithRetry(spec: RequestSpec, url: string, init: () => RequestInit): Promise<Response> {
+  private async fetchWithRetry(spec: RequestSpec, url: string, init: (dog: StallWatchdog) => RequestInit): Promise<Response> {
     const retries = spec.method === 'GET' || spec.method === 'HEAD' ? (this.options.retries ?? 2) : 0;
+    const limits = { ...DEFAULT_STALL, ...this.options.stall };
     for (let attempt = 0; ; attempt++) {
       const wait = (retryAfter?: string | null) =>
         new Promise((r) => setTimeout(r, Math.min(10_000, Number(retryAfter) > 0 ? Number(retryAfter) * 1000 : 500 * 3 ** attempt)));
+      const dog = new StallWatchdog(limits);
       try {
-        const res = await fetch(url, init());
+        dog.waiting();
+        const res = await fetch(url, init(dog));
         if (attempt < retries && RETRY_STATUS.has(res.status)) {
+          dog.stop();
           await res.body?.cancel();
           await wait(res.headers.get('retry-after'));
           continue;
         }
-        return res;
+        return watchedResponse(res, dog, (reason) => this.error(spec, res.status, undefined, reason));
       } catch (err) {
+        dog.stop();
+        // A registry that stalls is not retried: waiting another window would only double the hang.
+        if (dog.stalled) throw this.error(spec, 0, undefined, `${new URL(url).host} ${dog.stalled}`);
         const cause = causeOf(err);
         if (attempt < retries && TRANSIENT.has(cause)) {
           await wait();
@@ -214,6 +239,28 @@ export class RegistryTransport {
         throw this.error(spec, 0, undefined, `cannot reach ${new URL(url).host} (${cause})`);
       }
     }
+  }
+}
+
+/** Token responses are a few kilobytes; a realm pointing at something huge is refused, not buffered. */
+const MAX_TOKEN_RESPONSE = 1 << 20;
+
+/** At most `limit` bytes of a body, then the rest is cancelled unread. `complete` says whether it all fit. */
+export async function bodyPrefix(res: Response, limit: number): Promise<{ bytes: Buffer; complete: boolean }> {
+  if (!res.body) return { bytes: Buffer.alloc(0), complete: true };
+  const reader = res.body.getReader();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { bytes: Buffer.concat(chunks), complete: true };
+      chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      total += value.byteLength;
+      if (total > limit) return { bytes: Buffer.concat(chunks).subarray(0, limit), complete: false };
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
   }
 }
 

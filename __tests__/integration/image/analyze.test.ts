@@ -189,9 +189,22 @@ describeWithTestbed('analyzeImage on the test bed', (bed: () => Testbed) => {
     }
   }, TIMEOUT);
 
-  test('a missing image is a one-line input error naming it', async () => {
+  test('a missing image is a one-line input error naming it; a mistyped path never reaches the daemon', async () => {
     await expect(analyzeImage(daemonImage('localhost:5000/layerwise-test/does-not-exist:0'))).rejects.toThrow(
-      "image 'localhost:5000/layerwise-test/does-not-exist:0' is not in the Docker daemon (pull or build it first)",
+      /^image 'localhost:5000\/layerwise-test\/does-not-exist:0' is not in the Docker daemon at \S+ \(pull or build it first\)$/,
     );
+    // `/images//nonexistent/json` is redirected by dockerd, and dockerode's redirect crashed the process.
+    const stderr: string[] = [];
+    const io = { out: () => undefined, err: (t: string) => void stderr.push(t), cwd: tmpdir(), env: process.env };
+    expect(await main(['analyze', '/nonexistent'], io)).toBe(2);
+    expect(await main(['analyze', 'Not An Image'], io)).toBe(2);
+    expect(await main(['analyze', 'localhost:5000/layerwise-test/does-not-exist:0'], io)).toBe(2);
+    expect(stderr).toEqual([
+      'layerwise analyze: /nonexistent: no such file (expected a `docker save` tar, or an image name)',
+      expect.stringMatching(/^layerwise analyze: 'Not An Image' is not a file here and not an image reference/),
+      expect.stringMatching(/^image 'localhost:5000\/layerwise-test\/does-not-exist:0' is not in the Docker daemon at/),
+    ]);
+    // And the daemon image source refuses such text itself, before any request.
+    await expect(analyzeImage(daemonImage('/nonexistent'))).rejects.toThrow("image reference '/nonexistent'");
   }, TIMEOUT);
 });

@@ -53,6 +53,48 @@ describe('a registry that lies', () => {
   });
 });
 
+describe('a registry that sends too much', () => {
+  test('a huge error body and a huge token response are read only as far as needed', async () => {
+    let tokenBytesSent = 0;
+    let errorBytesSent = 0;
+    const server = createServer((req, res) => {
+      const url = req.url ?? '';
+      const flood = (count: (n: number) => void) => {
+        const chunk = Buffer.alloc(64 << 10, 0x20);
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk)) count(chunk.length);
+        };
+        res.on('drain', pump);
+        pump();
+      };
+      if (url.startsWith('/token')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return flood((n) => (tokenBytesSent += n)); // never ends
+      }
+      if (url.includes('/protected/')) {
+        if (!req.headers.authorization) return void res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${req.headers.host}/token",service="x"` }).end();
+      }
+      res.writeHead(500, { 'content-type': 'application/json' });
+      flood((n) => (errorBytesSent += n)); // an error body that never ends
+    });
+    const port = await new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
+    try {
+      const client = new RegistryClient({ env: { DOCKER_CONFIG: '/nonexistent' }, retries: 0 });
+      const err = await client.getManifest(`127.0.0.1:${port}/open/app:1`).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(RegistryError);
+      expect((err as Error).message).toMatch(/manifests\/1 → 500: Internal Server Error$/);
+      const token = await client.getManifest(`127.0.0.1:${port}/protected/app:1`).catch((e: Error) => e);
+      expect((token as Error).message).toMatch(/token service answered with more than 1048576 bytes$/);
+      // Far less than the endless bodies: the client stopped reading (socket buffers aside).
+      expect(errorBytesSent).toBeLessThan(64 << 20);
+      expect(tokenBytesSent).toBeLessThan(64 << 20);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }, 60_000);
+});
+
 describe('transient failures', () => {
   test('GET is retried after 503 (Retry-After honoured) and 502; PUT is not', async () => {
     const hits: string[] = [];

@@ -11,12 +11,7 @@ export type FixtureEntry =
 /** A layer tar from entries; file bodies are `n` bytes of a repeating pattern unless a Buffer is given. */
 export async function layerTar(entries: FixtureEntry[]): Promise<Buffer> {
   const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
-  const done = new Promise<void>((resolve, reject) => {
-    pack.on('end', () => resolve());
-    pack.on('error', reject);
-  });
+  const done = packOutput(pack);
   for (const e of entries) {
     if (e.type === 'raw') continue;
     if (e.type === undefined || e.type === 'file') {
@@ -28,8 +23,17 @@ export async function layerTar(entries: FixtureEntry[]): Promise<Buffer> {
     }
   }
   pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
+  return done;
+}
+
+/** Everything a tar-stream packer writes, once it ends. */
+export function packOutput(pack: tar.Pack): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
+  return new Promise((resolve, reject) => {
+    pack.on('end', () => resolve(Buffer.concat(chunks)));
+    pack.on('error', reject);
+  });
 }
 
 export function pattern(n: number, seed: string): Buffer {

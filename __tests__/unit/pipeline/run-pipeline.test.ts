@@ -128,6 +128,30 @@ test('values of build args named like secrets reach no report, comment or baseli
   expect(everything).toContain('RUN echo *** 1.2.3');
 });
 
+test('a reuse that fails (registry stalled) builds instead, with a warning', async () => {
+  const { io, calls } = fakeIO({ key: 'k4', hit: { key: 'k4', ref: 'localhost:5000/app-buildcache@sha256:abc', seconds: 0.2 }, warnings: [] });
+  const analyze = io.analyze;
+  io.analyze = async (req) => {
+    if (req.source === 'registry') {
+      calls.push(`analyze registry ${req.ref}`);
+      throw new Error('registry localhost:5000: GET /v2/app-buildcache/blobs/sha256:… → 200: stalled: no bytes for 60 s');
+    }
+    return analyze(req);
+  };
+  const { report, record: rec } = await runPipeline(config, push, io);
+  expect(calls.slice(0, 5)).toEqual([
+    'check localhost:5000/app-buildcache:app--br-main images=localhost:5000/base:1',
+    'retag localhost:5000/app-buildcache@sha256:abc',
+    'analyze registry localhost:5000/app-buildcache@sha256:abc',
+    'build key=k4 target=app',
+    'analyze daemon sha256:img',
+  ]);
+  expect(rec.upToDate).toBeUndefined();
+  expect(report.warnings[0]).toBe(
+    'could not reuse localhost:5000/app-buildcache@sha256:abc, building instead: registry localhost:5000: GET /v2/app-buildcache/blobs/sha256:… → 200: stalled: no bytes for 60 s',
+  );
+});
+
 test('the baseline branch is what the run merges into, else its own branch', () => {
   expect(baselineBranch(pr)).toBe('main');
   expect(baselineBranch({ ...push, branch: 'release' })).toBe('release');
