@@ -2,13 +2,13 @@
 // config give every layer's DiffID, compressed size and instruction; only layers the current image does not
 // share are downloaded (for their sizes and file lists) — shared layers are identical content by DiffID.
 import { alignHistory } from '../image/history.js';
-import { analyzeImage } from '../image/analyze.js';
+import { analyzeImage, imageTotals } from '../image/analyze.js';
 import { scanLayerBlob } from '../image/layer-scan.js';
 import { registryImage } from '../image/sources.js';
 import { stackLayers } from '../image/stack.js';
 import type { ImageAnalysis, LayerAnalysis } from '../image/types.js';
 import { hostPlatformName } from '../core/platform.js';
-import { RegistryClient, RegistryError, resolveImage, type RegistryClientOptions } from '../registry/index.js';
+import { RegistryClient, RegistryError, resolveImageLayers, type RegistryClientOptions } from '../registry/index.js';
 import type { Baseline } from '../compare/types.js';
 import type { BaselineKey, BaselineStore } from './types.js';
 
@@ -60,12 +60,9 @@ async function partialAnalysis(
   opts: RegistryBaselineOptions,
 ): Promise<{ analysis: ImageAnalysis; labels?: Record<string, unknown> }> {
   const client = new RegistryClient(opts.clientOptions ?? {});
-  const resolved = await resolveImage(client, ref, platform);
-  const diffIds = resolved.config.rootfs?.diff_ids;
+  const resolved = await resolveImageLayers(client, ref, platform);
+  const { diffIds } = resolved;
   const descriptors = resolved.manifest.layers;
-  if (!Array.isArray(diffIds) || diffIds.length !== descriptors.length) {
-    throw new Error(`${ref}: manifest has ${descriptors.length} layers but the config has ${Array.isArray(diffIds) ? diffIds.length : 'no'} DiffIDs`);
-  }
   const history = alignHistory(resolved.config.history, diffIds.length);
   const warnings: string[] = history.warning ? [history.warning] : [];
   const shared = new Map(current.layers.map((l) => [l.diffId, l]));
@@ -101,20 +98,13 @@ async function partialAnalysis(
   warnings.push(
     `registry baseline: ${downloaded} of ${layers.length} layer blobs downloaded (the rest are shared with the current image); wasted bytes are estimated`,
   );
-  const sizeBytes = layers.reduce((n, l) => n + l.sizeBytes, 0);
-  const wastedBytes = layers.reduce((n, l) => n + l.wastedBytes, 0);
   const c = resolved.config;
   const labels = c.config?.Labels && typeof c.config.Labels === 'object' ? c.config.Labels : undefined;
   const analysis: ImageAnalysis = {
     ref,
     id: resolved.configDigest,
-    ...(c.os && c.architecture ? { platform: [c.os, c.architecture, c.variant].filter(Boolean).join('/') } : {}),
-    compressedBytes: layers.reduce((n, l) => n + l.compressedBytes, 0),
-    compressedSource: 'manifest',
-    sizeBytes,
-    layerCount: layers.length,
-    wastedBytes,
-    efficiency: sizeBytes === 0 ? 1 : 1 - wastedBytes / sizeBytes,
+    ...(resolved.platformName ? { platform: resolved.platformName } : {}),
+    ...imageTotals(layers),
     layers,
     hints: [],
     warnings,

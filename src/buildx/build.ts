@@ -5,8 +5,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { decideCachePolicy, type CachePolicy } from '../cache/policy.js';
 import type { Config } from '../config/types.js';
-import type { StageGraph } from '../dockerfile/types.js';
-import type { RunContext } from '../core/run-context.js';
 import { measureContext } from '../context/index.js';
 import { RegistryClient } from '../registry/index.js';
 import { execWithActions, type Exec } from './exec.js';
@@ -17,14 +15,9 @@ import { assembleRecord } from './record.js';
 import { failureMessage, runStageOrImageBuild, type RunOutcome } from './runner.js';
 import { copyManifest, pickSources, resolveCacheSources, type CacheRefChecker } from './sources.js';
 import { stepKey } from './steps.js';
-import type { BuildRecord } from './types.js';
+import type { BuildInputs, BuildRecord } from './types.js';
 
-export interface BuildWithStageCachesOptions {
-  config: Config;
-  graph: StageGraph;
-  ctx: RunContext;
-  /** Carried by the final image and the final stage's cache image as `dev.layerwise.content-key`. */
-  contentKey?: string;
+export interface BuildWithStageCachesOptions extends BuildInputs {
   /** Defaults to @actions/exec. */
   exec?: Exec;
   /** Defaults to a RegistryClient using the Docker config found through `env`. */

@@ -1,3 +1,16 @@
+import type { Config } from '../config/types.js';
+import type { RunContext } from '../core/run-context.js';
+import type { StageGraph } from '../dockerfile/types.js';
+
+/** What one run's build needs: the config, the stage graph, the run context, and the content key to label. */
+export interface BuildInputs {
+  config: Config;
+  graph: StageGraph;
+  ctx: RunContext;
+  /** Carried by the final image and the final stage's cache image as `dev.layerwise.content-key`. */
+  contentKey?: string;
+}
+
 /** What one `docker buildx build` did, step by step, read from its progress output. */
 export interface BuildStep {
   stage: string;

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors.js';
 import { literalDefault } from './action.js';
-import { commandOptions, flagName, repeatable, type CliCommand, type OptionDef } from './options.js';
+import { commandOptions, flagName, repeatable, wrapWords, type CliCommand, type OptionDef } from './options.js';
 import { OptionValues } from './values.js';
 
 export interface ParsedCommand {
@@ -66,19 +66,6 @@ export function flagHelp(command: CliCommand): string {
   const width = Math.min(28, Math.max(...rows.map((r) => r.name.length)) + 2);
   const indent = `\n  ${' '.repeat(width)}`;
   return rows
-    .map((r) => `  ${r.name.length + 2 > width ? r.name + indent : r.name.padEnd(width)}${wrap(r.text, HELP_WIDTH - width - 2).join(indent)}`)
+    .map((r) => `  ${r.name.length + 2 > width ? r.name + indent : r.name.padEnd(width)}${wrapWords(r.text, HELP_WIDTH - width - 2).join(indent)}`)
     .join('\n');
-}
-
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
 }

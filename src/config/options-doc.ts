@@ -1,7 +1,7 @@
 // The option table as documentation: action.yml's `inputs:` block and the README's inputs table are rendered
 // from it (scripts/options.mjs writes them; a unit test fails when either is stale). Pure.
 import { stringify } from 'yaml';
-import { actionInputs } from './options.js';
+import { actionInputs, wrapWords } from './options.js';
 
 /** The `inputs:` block of action.yml, exactly as scripts/options.mjs writes it. */
 export function actionYmlInputs(): string {
@@ -11,7 +11,7 @@ export function actionYmlInputs(): string {
     const oneLine = `    description: ${scalar(def.description)}`;
     // Long descriptions as folded blocks: readable in the file, one line to GitHub.
     if (oneLine.length <= 116 && !oneLine.includes('\n')) lines.push(oneLine);
-    else lines.push('    description: >-', ...wrap(def.description, 104).map((l) => `      ${l}`));
+    else lines.push('    description: >-', ...wrapWords(def.description, 104).map((l) => `      ${l}`));
     if (def.default !== undefined) lines.push(`    default: ${scalar(def.default)}`);
   }
   return lines.join('\n');
@@ -20,19 +20,6 @@ export function actionYmlInputs(): string {
 /** A YAML scalar on one line: plain where YAML reads it back as the same string, quoted otherwise. */
 function scalar(text: string): string {
   return stringify(text, { lineWidth: 0 }).trimEnd();
-}
-
-function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) out.push(line);
-  return out;
 }
 
 const cell = (text: string) => text.replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|');

@@ -220,3 +220,17 @@ export function flagName(def: OptionDef): string {
 export function repeatable(def: OptionDef): boolean {
   return def.kind === 'list' || def.kind === 'lines' || def.kind === 'pairs';
 }
+
+/** An option's description in lines of at most `width` characters (action.yml's folded blocks, CLI help). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}

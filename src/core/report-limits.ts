@@ -59,20 +59,9 @@ export const NUMBER_LIMITS = {
   pr: 1e9,
 } as const;
 
-/** Bytes of `text` in UTF-8, as the report file takes on disk (what report mode's size check reads). */
+/** Bytes of `text` in UTF-8, as a file takes on disk (a lone surrogate is written as U+FFFD, 3 bytes). */
 export function utf8Bytes(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    // A surrogate pair is one 4-byte character; a lone surrogate is written as U+FFFD (3 bytes).
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
+  return Buffer.byteLength(text, 'utf8');
 }
 
 const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;

@@ -90,20 +90,6 @@ function continuation(line: string, escape: string): string | undefined {
   return line.slice(0, end - 1);
 }
 
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-
 /** Physical lines with their ending kept, as BuildKit's scanner hands them over. */
 function physicalLines(text: string, file: string): string[] {
   const lines: string[] = [];
@@ -112,7 +98,7 @@ function physicalLines(text: string, file: string): string[] {
     const nl = text.indexOf('\n', start);
     const end = nl < 0 ? text.length : nl + 1;
     const contentLength = (nl < 0 ? text.length : nl) - start;
-    if (contentLength > MAX_LINE_BYTES / 3 && utf8Length(text.slice(start, end).replace(/\n$/, '')) > MAX_LINE_BYTES) {
+    if (contentLength > MAX_LINE_BYTES / 3 && Buffer.byteLength(text.slice(start, end).replace(/\n$/, ''), 'utf8') > MAX_LINE_BYTES) {
       throw inputError(file, lines.length + 1, `the line is longer than ${MAX_LINE_BYTES} bytes`, `lines of at most ${MAX_LINE_BYTES} bytes: BuildKit refuses longer ones`);
     }
     lines.push(text.slice(start, end));

@@ -63,21 +63,28 @@ export function buildAnalysis(raw: RawImage, opts: Pick<AnalyzeOptions, 'topFile
   });
   const unusual = raw.layers.reduce((n, l) => n + l.scan.unusualEntries, 0);
   if (unusual) warnings.push(`${unusual} tar entr${unusual === 1 ? 'y' : 'ies'} of unknown or sparse type counted as regular files (stored bytes)`);
-  const sizeBytes = layers.reduce((n, l) => n + l.sizeBytes, 0);
-  const wastedBytes = layers.reduce((n, l) => n + l.wastedBytes, 0);
   return {
     ref: raw.ref,
     ...(raw.id ? { id: raw.id } : {}),
     ...(raw.platform ? { platform: raw.platform } : {}),
+    ...imageTotals(layers),
+    layers,
+    hints: findJunk(stacked.survivors, stacked.shadows, layers.map((l) => ({ instruction: l.instruction, line: l.line }))),
+    warnings,
+  };
+}
+
+/** The image's figures from its layers': sizes, waste, efficiency, and where the compressed sizes came from. */
+export function imageTotals(layers: LayerAnalysis[]): Pick<ImageAnalysis, 'compressedBytes' | 'compressedSource' | 'sizeBytes' | 'layerCount' | 'wastedBytes' | 'efficiency'> {
+  const sizeBytes = layers.reduce((n, l) => n + l.sizeBytes, 0);
+  const wastedBytes = layers.reduce((n, l) => n + l.wastedBytes, 0);
+  return {
     compressedBytes: layers.reduce((n, l) => n + l.compressedBytes, 0),
     compressedSource: summarise(layers.map((l) => l.compressedSource)),
     sizeBytes,
     layerCount: layers.length,
     wastedBytes,
     efficiency: sizeBytes === 0 ? 1 : 1 - wastedBytes / sizeBytes,
-    layers,
-    hints: findJunk(stacked.survivors, stacked.shadows, layers.map((l) => ({ instruction: l.instruction, line: l.line }))),
-    warnings,
   };
 }
 

@@ -73,32 +73,24 @@ export function findJunk(survivors: SurvivingFile[], shadows: Shadow[], layers: 
     const origin = layers[s.origin];
     const by = layers[s.by];
     const where = (l: LayerInfo, i: number) => (l.line ? `line ${l.line}` : `layer ${i + 1}`);
-    const originKeyword = keywordOf(origin.instruction);
-    if (s.how === 'deleted') {
-      hints.push({
-        rule: 'cleanup-in-later-layer',
-        title: `${where(by, s.by)} deletes ${s.files} file(s) that ${where(origin, s.origin)} added; the bytes still ship in the earlier layer`,
-        bytes: s.bytes,
-        layerIndex: s.origin,
-        instruction: origin.instruction,
-        line: origin.line,
-        paths: s.paths.map((p) => `/${p.path}`),
-        fix: originKeyword === 'RUN'
-          ? `do the cleanup from ${where(by, s.by)} in the same RUN as ${where(origin, s.origin)} (merge the two RUNs)`
-          : `don't copy these files (.dockerignore or a narrower COPY) instead of deleting them in ${where(by, s.by)}`,
-      });
-    } else {
-      hints.push({
-        rule: 'rewritten-in-later-layer',
-        title: `${where(by, s.by)} rewrites ${s.files} file(s) from ${where(origin, s.origin)}, storing them twice`,
-        bytes: s.bytes,
-        layerIndex: s.origin,
-        instruction: origin.instruction,
-        line: origin.line,
-        paths: s.paths.map((p) => `/${p.path}`),
-        fix: rewriteFix(origin, by, { origin: where(origin, s.origin), by: where(by, s.by) }),
-      });
-    }
+    const [at, byAt] = [where(origin, s.origin), where(by, s.by)];
+    const deleted = s.how === 'deleted';
+    hints.push({
+      rule: deleted ? 'cleanup-in-later-layer' : 'rewritten-in-later-layer',
+      title: deleted
+        ? `${byAt} deletes ${s.files} file(s) that ${at} added; the bytes still ship in the earlier layer`
+        : `${byAt} rewrites ${s.files} file(s) from ${at}, storing them twice`,
+      bytes: s.bytes,
+      layerIndex: s.origin,
+      instruction: origin.instruction,
+      line: origin.line,
+      paths: s.paths.map((p) => `/${p.path}`),
+      fix: !deleted
+        ? rewriteFix(origin, by, { origin: at, by: byAt })
+        : keywordOf(origin.instruction) === 'RUN'
+          ? `do the cleanup from ${byAt} in the same RUN as ${at} (merge the two RUNs)`
+          : `don't copy these files (.dockerignore or a narrower COPY) instead of deleting them in ${byAt}`,
+    });
   }
   return hints.sort((a, b) => b.bytes - a.bytes || a.layerIndex - b.layerIndex);
 }

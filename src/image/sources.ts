@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import Docker from 'dockerode';
 import { InputError, quoteUntrusted } from '../core/errors.js';
-import { parseImageRef, RegistryClient, resolveImage, type ImageConfig, type RegistryClientOptions } from '../registry/index.js';
+import { parseImageRef, RegistryClient, resolveImageLayers, type ImageConfig, type RegistryClientOptions } from '../registry/index.js';
 import { ArchiveError, readSaveArchive, type SaveArchive } from './archive.js';
 import { resolveArchiveImage } from './archive-resolve.js';
 import { scanLayerBlob, type LayerScan } from './layer-scan.js';
@@ -177,12 +177,9 @@ export function registryImage(ref: string, clientOptions: RegistryClientOptions 
     label: ref,
     async read(opts) {
       const client = new RegistryClient(clientOptions);
-      const resolved = await resolveImage(client, ref, opts.platform);
-      const diffIds = resolved.config.rootfs?.diff_ids;
+      const resolved = await resolveImageLayers(client, ref, opts.platform);
+      const { diffIds } = resolved;
       const descriptors = resolved.manifest.layers;
-      if (!Array.isArray(diffIds) || diffIds.length !== descriptors.length) {
-        throw new Error(`${ref}: manifest has ${descriptors.length} layers but the config has ${Array.isArray(diffIds) ? diffIds.length : 'no'} DiffIDs`);
-      }
       const scans = new Map<string, Promise<LayerScan>>(); // a blob referenced twice is fetched once
       const scanOf = (digest: string): Promise<LayerScan> => {
         let p = scans.get(digest);
@@ -209,18 +206,13 @@ export function registryImage(ref: string, clientOptions: RegistryClientOptions 
         if (scan.diffId !== diffIds[i]) warnings.push(`layer ${i + 1}: blob ${d.digest} unpacks to ${scan.diffId}, config says ${diffIds[i]}`);
         layers.push({ diffId: diffIds[i], digest: d.digest, mediaType: d.mediaType, scan, compressedBytes: d.size, compressedSource: 'manifest' });
       }
-      const c = resolved.config;
-      const platform = c.os && c.architecture ? [c.os, c.architecture, c.variant].filter(Boolean).join('/') : undefined;
-      return { ref, id: resolved.configDigest, platform, config: c, layers, warnings };
+      return { ref, id: resolved.configDigest, platform: resolved.platformName, config: resolved.config, layers, warnings };
     },
   };
 }
 
 /** Compressed layer sizes of a pushed image, by DiffID — lets a daemon analysis skip the gzip estimate. */
 export async function registryLayerSizes(ref: string, platform: string, clientOptions: RegistryClientOptions = {}): Promise<Map<string, number>> {
-  const resolved = await resolveImage(new RegistryClient(clientOptions), ref, platform);
-  const diffIds = resolved.config.rootfs?.diff_ids ?? [];
-  const sizes = new Map<string, number>();
-  resolved.manifest.layers.forEach((d, i) => diffIds[i] && sizes.set(diffIds[i], d.size));
-  return sizes;
+  const resolved = await resolveImageLayers(new RegistryClient(clientOptions), ref, platform);
+  return new Map(resolved.manifest.layers.map((d, i) => [resolved.diffIds[i], d.size]));
 }

@@ -3,20 +3,14 @@
 // needs from an earlier one, the pipeline passes in.
 import type { FoundBaseline } from '../baseline/find.js';
 import type { BaselineKey } from '../baseline/types.js';
-import type { BuildRecord } from '../buildx/types.js';
+import type { BuildInputs, BuildRecord } from '../buildx/types.js';
 import type { Baseline } from '../compare/types.js';
 import type { Config } from '../config/types.js';
-import type { RunContext } from '../core/run-context.js';
 import type { StageGraph } from '../dockerfile/types.js';
 import type { ImageAnalysis } from '../image/types.js';
 import type { Report } from '../report/types.js';
 
-export interface BuildRequest {
-  config: Config;
-  graph: StageGraph;
-  ctx: RunContext;
-  /** Labelled on the final image so a later run with the same inputs can skip its build. */
-  contentKey?: string;
+export interface BuildRequest extends BuildInputs {
   log: (line: string) => void;
   warn: (message: string) => void;
 }

@@ -4,4 +4,4 @@ export { RegistryClient, nextLink, type RegistryClientOptions, type ManifestHead
 export { RegistryError, RegistryDeleteUnsupportedError, DigestMismatchError } from './errors.js';
 export { parseWwwAuthenticate, dockerCredentials, type Credentials, type Challenge } from './auth.js';
 export { MEDIA_TYPES, MANIFEST_ACCEPT, isIndexMediaType, type Descriptor, type ImageManifest, type ImageIndex } from './media-types.js';
-export { resolveImage, pickPlatform, type ResolvedImage, type ImageConfig } from './resolve.js';
+export { resolveImage, resolveImageLayers, pickPlatform, type ResolvedImage, type ImageConfig } from './resolve.js';

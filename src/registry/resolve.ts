@@ -44,6 +44,18 @@ export function pickPlatform(manifests: Descriptor[], platform: string): Descrip
   return (variant ? candidates.find((m) => m.platform?.variant === variant) : undefined) ?? candidates[0];
 }
 
+/** The image's layers, each blob descriptor with the DiffID its config gives it; refuses a config that disagrees. */
+export async function resolveImageLayers(client: RegistryClient, ref: string, platform?: string): Promise<ResolvedImage & { diffIds: string[]; platformName?: string }> {
+  const resolved = await resolveImage(client, ref, platform);
+  const diffIds = resolved.config.rootfs?.diff_ids;
+  const descriptors = resolved.manifest.layers;
+  if (!Array.isArray(diffIds) || diffIds.length !== descriptors.length) {
+    throw new Error(`${ref}: manifest has ${descriptors.length} layers but the config has ${Array.isArray(diffIds) ? diffIds.length : 'no'} DiffIDs`);
+  }
+  const c = resolved.config;
+  return { ...resolved, diffIds, ...(c.os && c.architecture ? { platformName: [c.os, c.architecture, c.variant].filter(Boolean).join('/') } : {}) };
+}
+
 export async function resolveImage(client: RegistryClient, ref: string | ImageRef, platform = hostPlatformName()): Promise<ResolvedImage> {
   const r = typeof ref === 'string' ? parseImageRef(ref) : ref;
   let fetched = await client.getManifest(r);
