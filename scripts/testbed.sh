@@ -61,10 +61,17 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >&2
 }
 
+# The Debian mirror the machine's own apt sources use (deb822 or one-line format).
+debian_mirror() {
+  local m
+  m=$({ sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true; } | head -n1)
+  [ -n "$m" ] || m=$({ sed -n 's/^deb \(\[[^]]*\] \)\{0,1\}\(http[^ ]*\) .*/\2/p' /etc/apt/sources.list 2>/dev/null || true; } | head -n1)
+  echo "${m:-http://deb.debian.org/debian}"
+}
+
 add_apt_source() { # add_apt_source SUITE PRIORITY: the same Debian mirror as the machine's own entry
   local suite=$1 priority=$2 mirror
-  mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)
-  mirror=${mirror:-http://deb.debian.org/debian}
+  mirror=$(debian_mirror)
   if [ ! -f "/etc/apt/sources.list.d/layerwise-$suite.sources" ]; then
     printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' "$mirror" "$suite" \
       /usr/share/keyrings/debian-archive-keyring.gpg | as_root tee "/etc/apt/sources.list.d/layerwise-$suite.sources" >/dev/null
