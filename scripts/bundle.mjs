@@ -13,6 +13,8 @@ await build({
   outdir,
   bundle: true,
   platform: 'node',
+  // node20, not the action's node24: dist/cli.js also runs on Node 20 (package.json engines), and esbuild
+  // 0.28 writes byte-identical bundles for node20 and node24 targets (compared 2026-12).
   target: 'node20',
   format: 'esm',
   // @actions/cache compares error class names: keep them.

@@ -19,7 +19,7 @@ command -v debootstrap >/dev/null || {
   as_root apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends debootstrap >&2
 }
-mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)
+mirror=$({ sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true; } | head -n1)
 mirror=${mirror:-http://deb.debian.org/debian}
 root=$BED/debian-rootfs
 as_root rm -rf "$root"

@@ -1,16 +1,16 @@
-// Registry cache mode (`--cache-to type=registry,mode=max,ignore-error=true` per stage) on the bed's second
-// engine, which runs the containerd image store — the docker driver refuses registry cache export on the
-// classic store. `auto` must find that out by itself.
+// Registry cache mode (`--cache-to type=registry,mode=max,ignore-error=true` per stage) on the bed's engine
+// with the containerd image store — the docker driver refuses registry cache export on the classic store.
+// `auto` must find that out by itself.
 import type { BuildRecord } from '../../../src/buildx/types.js';
-import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
+import { describeOnEngine, describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
 import { branchContext, build, copyFixture, describeRecord, freshRunner, makeConfig, privateBase, registryTags, removeFromRegistry, type Project } from './helpers.js';
 
 const LONG = 600_000;
 
-describeWithTestbed('per-stage registry cache on the containerd-store engine', (bed) => {
+describeWithTestbed('per-stage registry cache', (bed) => describeOnEngine('on the containerd image store', bed, { store: 'containerd' }, (engine) => {
   const name = uniqueName('e-registry');
   let project: Project;
-  let host: string;
+  let host: string | undefined;
   let base: string;
   let cacheRepo: string;
   let image: string;
@@ -20,8 +20,7 @@ describeWithTestbed('per-stage registry cache on the containerd-store engine', (
   const stage = (r: BuildRecord, n: string) => r.stages.find((s) => s.name === n);
 
   beforeAll(() => {
-    if (!bed().ctrdHost) throw new Error('the containerd-store engine is not running: start the bed with `scripts/testbed.sh --ctrd`');
-    host = bed().ctrdHost as string;
+    host = engine().host;
     project = copyFixture();
     base = privateBase(bed(), `${name}-base`, host);
     cacheRepo = `${bed().registry}/layerwise-test/${name}-buildcache`;
@@ -29,7 +28,7 @@ describeWithTestbed('per-stage registry cache on the containerd-store engine', (
   }, LONG);
   afterAll(async () => {
     if (base) await removeFromRegistry([cacheRepo, base.split(':').slice(0, -1).join(':')]);
-    if (host) freshRunner(our(), host);
+    if (project) freshRunner(our(), host);
     project?.remove();
     console.log(figures.join('\n'));
   }, LONG);
@@ -101,4 +100,4 @@ describeWithTestbed('per-stage registry cache on the containerd-store engine', (
     expect(r.cacheSources.every((s) => s.status === 'error')).toBe(true);
     expect(docker(['image', 'inspect', '--format', '{{.Id}}', image], { host }).trim()).toBe(r.imageId);
   }, LONG);
-});
+}));

@@ -1,6 +1,8 @@
 // Each subtle stage rule, built for real with `docker buildx build` on the test bed and compared with the
 // graph: the stages the engine ran steps for must be the graph's needed stages, files copied tell which
 // definition a name resolved to, and every Dockerfile the engine refuses, buildStageGraph refuses too.
+// The cases run once per rule set on a bed engine whose built-in frontend follows it (no Docker Hub for
+// `# syntax=`): the newest rules on Docker 28, older ones on Docker 26 (`scripts/testbed.sh --engine 26`).
 // Never hand the engine a Dockerfile without FROM: BuildKit 0.13 (dockerd 26) panics and the daemon dies.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../../src/core/errors.js';
 import { buildStageGraph, type StageGraphOptions } from '../../../src/dockerfile/graph.js';
-import { engineFrontend, rulesFor } from '../../../src/dockerfile/rules.js';
+import { rulesFor } from '../../../src/dockerfile/rules.js';
 import type { StageGraph } from '../../../src/dockerfile/types.js';
-import { describeWithTestbed, docker } from '../../helpers/testbed.js';
+import { describeOnEngine, describeWithTestbed } from '../../helpers/testbed.js';
 
 interface EngineRun {
   ok: boolean;
@@ -35,12 +37,12 @@ interface Case {
   from1_11_1?: Partial<Omit<Case, 'name' | 'lines' | 'from1_11_1'>>;
 }
 
-function buildOnEngine(lines: string[], opts: Omit<StageGraphOptions, 'file'>): EngineRun {
+function buildOnEngine(host: string | undefined, lines: string[], opts: Omit<StageGraphOptions, 'file'>): EngineRun {
   const dir = mkdtempSync(join(tmpdir(), 'layerwise-stages-'));
   try {
     writeFileSync(join(dir, 'Dockerfile'), lines.join('\n') + '\n');
     writeFileSync(join(dir, 'hello.txt'), 'hello\n');
-    const args = ['buildx', 'build', '--no-cache', '--progress=plain', '-o', `type=local,dest=${join(dir, 'out')}`];
+    const args = [...(host ? ['-H', host] : []), 'buildx', 'build', '--no-cache', '--progress=plain', '-o', `type=local,dest=${join(dir, 'out')}`];
     if (opts.target) args.push('--target', opts.target);
     if (opts.platform) args.push('--platform', opts.platform);
     for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
@@ -274,43 +276,42 @@ const cases: Case[] = [
 ];
 
 describeWithTestbed('Dockerfile stage rules match the engine', (bed) => {
-  // The bed's engine has its built-in frontend (no Docker Hub for `# syntax=`): its version picks the rules.
-  let frontend: string;
-  beforeAll(() => {
-    frontend = engineFrontend(docker(['version', '--format', '{{.Server.Version}}']).trim());
-  });
-
-  test.each(cases.map((c) => [c.name, c] as const))('%s', (_name, base) => {
-    const c = rulesFor(frontend).onbuildDependencies ? { ...base, ...base.from1_11_1 } : base;
-    const lines = c.lines(bed().baseImage);
-    const opts = { frontend, ...c.opts };
-    expect(lines.some((l) => /^\s*from\s/i.test(l))).toBe(true); // see the header: no FROM kills the daemon
-    const engine = buildOnEngine(lines, opts);
-    let graph: StageGraph | undefined;
-    let error: unknown;
-    try {
-      graph = buildStageGraph(lines.join('\n'), { file: 'Dockerfile', ...opts });
-    } catch (err) {
-      error = err;
-    }
-    if (c.rejected) {
-      expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toMatch(c.rejected.ours);
-      expect(engine.ok).toBe(false);
-      expect(engine.log).toMatch(c.rejected.engine);
-      return;
-    }
-    if (error) throw error;
-    if (c.warning) expect(graph!.warnings.join('\n')).toMatch(c.warning);
-    else expect(graph!.warnings).toEqual([]);
-    if (c.engineFails) {
-      expect(engine.ok).toBe(false);
-      expect(engine.log).toMatch(c.engineFails);
-      return;
-    }
-    if (!engine.ok) throw new Error(`engine build failed:\n${engine.log.slice(-2000)}`);
-    const ran = [...engine.stages].sort();
-    if (ran.join() !== [...engineNames(graph!)].sort().join()) throw new Error(`engine ran stages ${ran.join(', ')}; graph needs ${graph!.needed.join(', ')}\n${engine.log}`);
-    for (const [path, content] of Object.entries(c.files ?? {})) expect([path, engine.files[path]]).toEqual([path, content]);
-  });
+  for (const rules of ['current', 'legacy'] as const) {
+    describeOnEngine(`${rules} frontend rules`, bed, { rules }, (onEngine) => {
+      test.each(cases.map((c) => [c.name, c] as const))('%s', (_name, base) => {
+        const { frontend, host } = onEngine();
+        const c = rulesFor(frontend).onbuildDependencies ? { ...base, ...base.from1_11_1 } : base;
+        const lines = c.lines(bed().baseImage);
+        const opts = { frontend, ...c.opts };
+        expect(lines.some((l) => /^\s*from\s/i.test(l))).toBe(true); // see the header: no FROM kills the daemon
+        const engine = buildOnEngine(host, lines, opts);
+        let graph: StageGraph | undefined;
+        let error: unknown;
+        try {
+          graph = buildStageGraph(lines.join('\n'), { file: 'Dockerfile', ...opts });
+        } catch (err) {
+          error = err;
+        }
+        if (c.rejected) {
+          expect(error).toBeInstanceOf(InputError);
+          expect((error as Error).message).toMatch(c.rejected.ours);
+          expect(engine.ok).toBe(false);
+          expect(engine.log).toMatch(c.rejected.engine);
+          return;
+        }
+        if (error) throw error;
+        if (c.warning) expect(graph!.warnings.join('\n')).toMatch(c.warning);
+        else expect(graph!.warnings).toEqual([]);
+        if (c.engineFails) {
+          expect(engine.ok).toBe(false);
+          expect(engine.log).toMatch(c.engineFails);
+          return;
+        }
+        if (!engine.ok) throw new Error(`engine build failed:\n${engine.log.slice(-2000)}`);
+        const ran = [...engine.stages].sort();
+        if (ran.join() !== [...engineNames(graph!)].sort().join()) throw new Error(`engine ran stages ${ran.join(', ')}; graph needs ${graph!.needed.join(', ')}\n${engine.log}`);
+        for (const [path, content] of Object.entries(c.files ?? {})) expect([path, engine.files[path]]).toEqual([path, content]);
+      });
+    });
+  }
 });

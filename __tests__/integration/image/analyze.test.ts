@@ -1,8 +1,7 @@
-// analyzeImage on images built on the test bed, in both image stores: the classic store on the default
-// daemon and the containerd store on $LAYERWISE_CTRD_HOST. Every expected number is measured
-// independently: GNU tar lists each layer of a `docker save`, `docker history` gives sizes and
+// analyzeImage on images built on the test bed, in both image stores, each on a bed engine that has it (the
+// classic store on the default socket, the containerd store on $LAYERWISE_CTRD_HOST). Every expected number
+// is measured independently: GNU tar lists each layer of a `docker save`, `docker history` gives sizes and
 // instructions, the registry's manifest gives compressed sizes.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,8 @@ import { analyzeImage } from '../../../src/image/analyze.js';
 import { cleanCreatedBy } from '../../../src/image/history.js';
 import { daemonImage, dockerClient, imageArchiveFile, registryImage, registryLayerSizes } from '../../../src/image/sources.js';
 import type { ImageAnalysis } from '../../../src/image/types.js';
-import { describeWithTestbed, docker, uniqueName, type Testbed } from '../../helpers/testbed.js';
+import { registryManifestSizes, savedLayerFileBytes, savedLayers } from '../../helpers/image-oracles.js';
+import { describeOnEngine, describeWithTestbed, docker, uniqueName, type Testbed } from '../../helpers/testbed.js';
 
 // jest's testTimeout is a global option (ignored per project): each test states its own.
 const TIMEOUT = 300_000;
@@ -26,37 +26,12 @@ RUN mkdir -p /tmp && head -c 200000 /dev/urandom > /tmp/scratch.bin && ln /app/d
 RUN rm /tmp/scratch.bin && echo v2 > /app/small.txt
 `;
 
-/** Regular-file bytes per layer of a saved image, listed by GNU tar (hardlinks and whiteouts carry none). */
-function tarLayerSums(saveTar: string, dir: string): number[] {
-  const manifest = JSON.parse(execFileSync('tar', ['-xOf', saveTar, 'manifest.json'], { encoding: 'utf8' })) as { Layers: string[] }[];
-  return manifest[0].Layers.map((member, i) => {
-    const layer = join(dir, `layer-${i}`);
-    writeFileSync(layer, execFileSync('tar', ['-xOf', saveTar, member], { maxBuffer: 1 << 30 }));
-    const listing = execFileSync('tar', ['-tvf', layer], { encoding: 'utf8', maxBuffer: 1 << 28 });
-    return listing.split('\n').filter((l) => l.startsWith('-')).reduce((n, l) => n + Number(l.split(/\s+/)[2]), 0);
-  });
-}
-
 interface HistoryRow { size: number; instruction: string }
 function history(ref: string, host?: string): HistoryRow[] {
   return docker(['history', '--human=false', '--no-trunc', '--format', '{{json .}}', ref], { host })
     .trim().split('\n').map((l) => JSON.parse(l) as { Size: string; CreatedBy: string })
     .map((r) => ({ size: Number(r.Size), instruction: cleanCreatedBy(r.CreatedBy) }))
     .reverse();
-}
-
-async function registryManifestSizes(ref: string): Promise<number[]> {
-  const [host, ...rest] = ref.split('/');
-  const [repo, tag] = rest.join('/').split(':');
-  const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
-    headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.index.v1+json' },
-  });
-  let m = (await res.json()) as { layers?: { size: number }[]; manifests?: { digest: string; platform?: { architecture: string } }[] };
-  if (m.manifests) {
-    const d = m.manifests.find((x) => x.platform?.architecture === 'amd64')!;
-    m = (await (await fetch(`http://${host}/v2/${repo}/manifests/${d.digest}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' } })).json()) as typeof m;
-  }
-  return m.layers!.map((l) => l.size);
 }
 
 function expectFixtureFindings(a: ImageAnalysis): void {
@@ -99,73 +74,81 @@ describeWithTestbed('analyzeImage on the test bed', (bed: () => Testbed) => {
   const graph = () => buildStageGraph(readFileSync(join(dir, 'Dockerfile'), 'utf8'), { file: 'Dockerfile' });
 
   function build(host?: string): string {
-    const ref = `${bed().registry}/layerwise-test/${uniqueName(host ? 'analyze-ctrd' : 'analyze')}:1`;
-    if (host) docker(['pull', '-q', bed().baseImage], { host });
+    const ref = `${bed().registry}/layerwise-test/${uniqueName('analyze')}:1`;
+    docker(['pull', '-q', bed().baseImage], { host }); // a fresh-runner test elsewhere may have removed it
     docker(['buildx', 'build', '-q', '--load', '-t', ref, dir], { host });
     created.push({ ref, host });
     return ref;
   }
 
-  test('classic store: per-layer bytes = tar listing, = docker history, instructions and lines, hints', async () => {
-    const ref = build();
-    const a = await analyzeImage(daemonImage(ref), { graph: graph() });
-    docker(['save', '-o', join(dir, 'classic.tar'), ref]);
-    const sums = tarLayerSums(join(dir, 'classic.tar'), dir);
-    expect(a.layers.map((l) => l.sizeBytes)).toEqual(sums);
-    expect(a.sizeBytes).toBe(sums.reduce((x, y) => x + y, 0));
-    // docker history sizes of layers built here are their tar content; for a base layer that was pulled,
-    // overlay2 reports the unpacked directory size (symlink lengths included), so only built layers compare.
-    const ours = a.layers.filter((l) => l.line !== undefined);
-    expect(ours.every((l) => l.sizeBytes > 0)).toBe(true);
-    const rows = history(ref).filter((r) => r.size > 0).slice(-ours.length);
-    expect(ours.map((l) => [l.sizeBytes, l.instruction])).toEqual(rows.map((r) => [r.size, r.instruction]));
-    expect(a.layers.filter((l) => l.sizeBytes > 0).length).toBeGreaterThanOrEqual(ours.length + 1);
-    expect(a.layers.map((l) => l.diffId)).toEqual(JSON.parse(docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref])));
-    expect(a.layers.every((l) => l.compressedSource === 'gzip')).toBe(true);
-    expectFixtureFindings(a);
+  describeOnEngine('classic store', bed, { store: 'classic' }, (engine) => {
+    test('per-layer bytes = tar listing, = docker history, instructions and lines, hints', async () => {
+      const host = engine().host;
+      const ref = build(host);
+      const a = await analyzeImage(daemonImage(ref, dockerClient(host)), { graph: graph() });
+      docker(['save', '-o', join(dir, 'classic.tar'), ref], { host });
+      const sums = savedLayerFileBytes(join(dir, 'classic.tar'));
+      expect(a.layers.map((l) => l.sizeBytes)).toEqual(sums);
+      expect(a.sizeBytes).toBe(sums.reduce((x, y) => x + y, 0));
+      // docker history sizes of layers built here are their tar content; for a base layer that was pulled,
+      // overlay2 reports the unpacked directory size (symlink lengths included), so only built layers compare.
+      const ours = a.layers.filter((l) => l.line !== undefined);
+      expect(ours.every((l) => l.sizeBytes > 0)).toBe(true);
+      const rows = history(ref, host).filter((r) => r.size > 0).slice(-ours.length);
+      expect(ours.map((l) => [l.sizeBytes, l.instruction])).toEqual(rows.map((r) => [r.size, r.instruction]));
+      expect(a.layers.filter((l) => l.sizeBytes > 0).length).toBeGreaterThanOrEqual(ours.length + 1);
+      expect(a.layers.map((l) => l.diffId)).toEqual(JSON.parse(docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref], { host })));
+      expect(a.layers.every((l) => l.compressedSource === 'gzip')).toBe(true);
+      expectFixtureFindings(a);
 
-    // The same numbers from the saved file, and exact compressed sizes once pushed.
-    const fromFile = await analyzeImage(imageArchiveFile(join(dir, 'classic.tar')), { graph: graph() });
-    expect(fromFile.layers.map((l) => [l.diffId, l.sizeBytes, l.wastedBytes, l.compressedBytes])).toEqual(a.layers.map((l) => [l.diffId, l.sizeBytes, l.wastedBytes, l.compressedBytes]));
-    docker(['push', '-q', ref]);
-    const pushed = await registryManifestSizes(ref);
-    // gzip -6 here vs Go's gzip in `docker push`: the estimate lands within 3% per non-trivial layer.
-    a.layers.forEach((l, i) => l.compressedBytes > 10_000 && expect(Math.abs(l.compressedBytes - pushed[i]) / pushed[i]).toBeLessThan(0.03));
-    const exact = await analyzeImage(daemonImage(ref), { compressedSizes: await registryLayerSizes(ref, 'linux/amd64') });
-    expect(exact.layers.map((l) => l.compressedBytes)).toEqual(pushed);
-    expect(exact.layers.every((l) => l.compressedSource === 'manifest')).toBe(true);
-    const remote = await analyzeImage(registryImage(ref), { graph: graph() });
-    expect(remote.layers.map((l) => l.compressedBytes)).toEqual(pushed);
-    expect(remote.layers.map((l) => [l.diffId, l.sizeBytes, l.wastedBytes, l.instruction, l.line])).toEqual(a.layers.map((l) => [l.diffId, l.sizeBytes, l.wastedBytes, l.instruction, l.line]));
-    expect(remote.hints).toEqual(a.hints);
-  }, TIMEOUT);
+      // The same numbers from the saved file, and exact compressed sizes once pushed.
+      const fromFile = await analyzeImage(imageArchiveFile(join(dir, 'classic.tar')), { graph: graph() });
+      expect(fromFile.layers.map((l) => [l.diffId, l.sizeBytes, l.wastedBytes, l.compressedBytes])).toEqual(a.layers.map((l) => [l.diffId, l.sizeBytes, l.wastedBytes, l.compressedBytes]));
+      docker(['push', '-q', ref], { host });
+      const pushed = await registryManifestSizes(ref);
+      // gzip -6 here vs Go's gzip in `docker push`: the estimate lands within 3% per non-trivial layer.
+      a.layers.forEach((l, i) => l.compressedBytes > 10_000 && expect(Math.abs(l.compressedBytes - pushed[i]) / pushed[i]).toBeLessThan(0.03));
+      const exact = await analyzeImage(daemonImage(ref, dockerClient(host)), { compressedSizes: await registryLayerSizes(ref, 'linux/amd64') });
+      expect(exact.layers.map((l) => l.compressedBytes)).toEqual(pushed);
+      expect(exact.layers.every((l) => l.compressedSource === 'manifest')).toBe(true);
+      const remote = await analyzeImage(registryImage(ref), { graph: graph() });
+      expect(remote.layers.map((l) => l.compressedBytes)).toEqual(pushed);
+      expect(remote.layers.map((l) => [l.diffId, l.sizeBytes, l.wastedBytes, l.instruction, l.line])).toEqual(a.layers.map((l) => [l.diffId, l.sizeBytes, l.wastedBytes, l.instruction, l.line]));
+      expect(remote.hints).toEqual(a.hints);
+    }, TIMEOUT);
+  });
 
-  test('containerd store: OCI layout with gzip blobs; sizes, instructions, compressed = pushed manifest', async () => {
-    const host = bed().ctrdHost;
-    if (!host) {
-      if (process.env.CI === 'true') throw new Error('LAYERWISE_CTRD_HOST is not set: start the bed with `scripts/testbed.sh --ctrd`');
-      console.warn('skipping the containerd-store half: no LAYERWISE_CTRD_HOST');
-      return;
-    }
-    const ref = build(host);
-    const a = await analyzeImage(daemonImage(ref, dockerClient(host)), { graph: graph() });
-    docker(['save', '-o', join(dir, 'ctrd.tar'), ref], { host });
-    expect(a.layers.map((l) => l.sizeBytes)).toEqual(tarLayerSums(join(dir, 'ctrd.tar'), dir));
-    expect(a.layers.every((l) => l.compression === 'gzip' && l.compressedSource === 'manifest')).toBe(true);
-    // The containerd store's history SIZE is snapshot disk usage, not content: compare the steps only.
-    const rows = history(ref, host).filter((r) => r.size > 0);
-    expect(a.layers.map((l) => l.instruction)).toEqual(rows.map((r) => r.instruction));
-    expect(a.layers.map((l) => l.diffId)).toEqual(JSON.parse(docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref], { host })));
-    expectFixtureFindings(a);
-    // The CLI reaches the same engine through --host and prints the same numbers.
-    const out: string[] = [];
-    const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t), cwd: dir, env: {} };
-    expect(await main(['analyze', ref, '--host', host, '--file', 'Dockerfile', '--json', '-'], io)).toBe(0);
-    const json = JSON.parse(out.join('\n')) as { image: ImageAnalysis };
-    expect(json.image.layers.map((l) => [l.sizeBytes, l.line])).toEqual(a.layers.map((l) => [l.sizeBytes, l.line]));
-    docker(['push', '-q', ref], { host });
-    expect(a.layers.map((l) => l.compressedBytes)).toEqual(await registryManifestSizes(ref));
-  }, TIMEOUT);
+  describeOnEngine('containerd store', bed, { store: 'containerd' }, (engine) => {
+    test('OCI layout with gzip blobs; sizes, instructions, compressed = pushed manifest', async () => {
+      const host = engine().host;
+      const ref = build(host);
+      const a = await analyzeImage(daemonImage(ref, dockerClient(host)), { graph: graph() });
+      docker(['save', '-o', join(dir, 'ctrd.tar'), ref], { host });
+      const listed = savedLayers(join(dir, 'ctrd.tar'));
+      expect(a.layers.map((l) => l.sizeBytes)).toEqual(listed.map((l) => l.fileBytes));
+      expect(a.layers.every((l) => l.compression === 'gzip' && l.compressedSource === 'manifest')).toBe(true);
+      // The containerd store's history SIZE is the snapshot's disk usage: whole 4 KiB blocks per file and per
+      // directory (the snapshot's own included), so it lies between the content bytes and one more block for
+      // each tar entry.
+      const rows = history(ref, host).filter((r) => r.size > 0);
+      expect(a.layers.map((l) => l.instruction)).toEqual(rows.map((r) => r.instruction));
+      rows.forEach((r, i) => {
+        expect(r.size % 4096).toBe(0);
+        expect(r.size).toBeGreaterThanOrEqual(listed[i].fileBytes);
+        expect(r.size).toBeLessThanOrEqual(listed[i].fileBytes + 4096 * (listed[i].entries + 1));
+      });
+      expect(a.layers.map((l) => l.diffId)).toEqual(JSON.parse(docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref], { host })));
+      expectFixtureFindings(a);
+      // The CLI reaches the same engine through --host and prints the same numbers.
+      const out: string[] = [];
+      const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t), cwd: dir, env: {} };
+      expect(await main(['analyze', ref, '--host', engine().address, '--file', 'Dockerfile', '--json', '-'], io)).toBe(0);
+      const json = JSON.parse(out.join('\n')) as { image: ImageAnalysis };
+      expect(json.image.layers.map((l) => [l.sizeBytes, l.line])).toEqual(a.layers.map((l) => [l.sizeBytes, l.line]));
+      docker(['push', '-q', ref], { host });
+      expect(a.layers.map((l) => l.compressedBytes)).toEqual(await registryManifestSizes(ref));
+    }, TIMEOUT);
+  });
 
   test('registry source with basic auth from a Docker config; without credentials a clear error', async () => {
     const { authRegistry, baseImage } = bed();

@@ -1,8 +1,8 @@
 // Two images built on the test bed — a base, and a change that adds a junk-carrying layer and grows the app —
-// compared through the registry baseline store. Expected sizes come from outside our code: GNU tar over
-// `docker save` for file bytes, the registry's manifest for compressed bytes.
+// compared through the registry baseline store, on the default engine (either image store). Expected sizes
+// come from outside our code: GNU tar over `docker save` for file bytes, the registry's manifest for
+// compressed bytes.
 import { reportFrom } from '../../helpers/report.js';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import type { ImageAnalysis } from '../../../src/image/types.js';
 import { InputError } from '../../../src/core/errors.js';
 import { renderJson } from '../../../src/report/build.js';
 import { renderMarkdown } from '../../../src/report/markdown.js';
+import { registryManifestSizes, savedLayerFileBytes } from '../../helpers/image-oracles.js';
 import { describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
 
 const PLATFORM = 'linux/amd64';
@@ -38,24 +39,10 @@ function dockerfile(base: string, junk: boolean): string {
 function tarFileBytes(ref: string, dir: string): { diffIds: string[]; bytes: number[] } {
   const archive = join(dir, `${uniqueName('save')}.tar`);
   docker(['save', '-o', archive, ref]);
-  const manifest = JSON.parse(execFileSync('tar', ['-xOf', archive, 'manifest.json'], { encoding: 'utf8' })) as { Layers: string[] }[];
-  const bytes = manifest[0].Layers.map((member) => {
-    const listing = execFileSync('sh', ['-c', 'tar -xOf "$1" "$2" | tar -tvf -', 'sh', archive, member], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    return listing
-      .split('\n')
-      .filter((l) => l.startsWith('-'))
-      .reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[2]), 0);
-  });
+  const bytes = savedLayerFileBytes(archive);
   const diffIds = JSON.parse(docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref])) as string[];
   rmSync(archive);
   return { diffIds, bytes };
-}
-
-/** Compressed layer sizes as the registry's manifest states them (curl, not our client). */
-function manifestSizes(registry: string, repo: string, tag: string): number[] {
-  const accept = 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json';
-  const body = execFileSync('curl', ['-sSf', '-H', `Accept: ${accept}`, `http://${registry}/v2/${repo}/manifests/${tag}`], { encoding: 'utf8' });
-  return (JSON.parse(body) as { layers: { size: number }[] }).layers.map((l) => l.size);
 }
 
 describeWithTestbed('report: registry baseline, per-layer diff, budget, hint', (bed) => {
@@ -117,8 +104,8 @@ describeWithTestbed('report: registry baseline, per-layer diff, budget, hint', (
     // Independent measurements.
     const baseTar = tarFileBytes(baseRef, dir);
     const prTar = tarFileBytes(prRef, dir);
-    const baseGz = manifestSizes(bed().registry, repo, 'base');
-    const prGz = manifestSizes(bed().registry, repo, 'pr');
+    const baseGz = await registryManifestSizes(baseRef);
+    const prGz = await registryManifestSizes(prRef);
     expect(baseline.analysis.layers.map((l) => [l.diffId, l.sizeBytes, l.compressedBytes])).toEqual(
       baseTar.diffIds.map((d, i) => [d, baseTar.bytes[i], baseGz[i]]),
     );
