@@ -2,7 +2,7 @@
 // (frontends before 1.11.1) an ONBUILD trigger cannot be the only reason a stage is built. Plus warnings for
 // FROM names that look like a stage but are images.
 import { inputError } from './errors.js';
-import type { Node } from './graph.js';
+import type { Node } from './node.js';
 import { reachable } from './order.js';
 
 /**

@@ -7,6 +7,7 @@ import { InputError } from '../core/errors.js';
 import { inputError } from './errors.js';
 import { ExpandError, expandWord } from './expand.js';
 import { buildOrder, findCycle, reachable } from './order.js';
+import type { Node } from './node.js';
 import { parseDockerfile, type RawStage, type SourceRef } from './parse.js';
 import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../core/platform.js';
 import { invalidReference } from './reference.js';
@@ -32,19 +33,6 @@ export interface StageGraphOptions {
    * = latest); default from `# syntax=` or --build-arg BUILDKIT_SYNTAX, else engineVersion, else latest.
    */
   frontend?: string;
-}
-
-export interface Node {
-  raw: RawStage;
-  index: number;
-  baseName: string;
-  platform?: string;
-  baseStage?: Node;
-  deps: Node[];
-  links: Node[];
-  /** Line of each link, for the cycle error. */
-  linkLines: Map<Node, number>;
-  uses: { via: StageUse['via']; node?: Node; image?: string; line: number }[];
 }
 
 export function buildStageGraph(text: string, opts: StageGraphOptions): StageGraph {
