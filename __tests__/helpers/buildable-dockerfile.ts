@@ -5,6 +5,7 @@
 //   - `# syntax=` cannot pull its frontend: it becomes `# check=skip=all`, so the engine's own applies;
 //   - RUN without --mount is dropped; RUN with mounts keeps its flags (paths made safe) and runs true;
 //   - COPY/ADD copy a wildcard that matches nothing (BuildKit allows that), heredoc COPYs stay as they are;
+//     `--chown` owners become 0:0 (`--link` resolves names in the base, which has no such users);
 //   - USER lines go (the base has no such users); ONBUILD triggers get the same treatment;
 //   - each stage ends with `COPY .lw/marker /.lw-stage-<index>`: a step unique to the stage, whose vertex
 //     name tells which stages BuildKit solved.
@@ -90,7 +91,8 @@ function rewrite(ins: LexedInstruction, keyword: string): string | undefined {
   if (keyword === 'COPY' || keyword === 'ADD') {
     if (ins.heredocs.length) return undefined;
     const dest = ins.json ? ins.json[ins.json.length - 1] : ins.args.split(/[ \t]+/).pop();
-    const flags = keyword === 'COPY' ? flagText(ins) : '';
+    // Owners by name need that user in the image (the base has none): numeric ones keep the flag where it was.
+    const flags = keyword === 'COPY' ? flagText(ins).replace(/--chown=("[^"]*"|'[^']*'|\S+)/g, '--chown=0:0') : '';
     return `COPY ${flags ? `${flags} ` : ''}${NOTHING} ${dest}`;
   }
   return undefined;

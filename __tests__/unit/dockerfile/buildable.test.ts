@@ -10,7 +10,7 @@ const dir = fileURLToPath(new URL('../../fixtures/dockerfiles/', import.meta.url
 const expectations = JSON.parse(readFileSync(join(dir, 'expectations.json'), 'utf8')) as Record<string, CorpusEntry>;
 const opts = { baseImage: 'localhost:5000/base:1', engineVersion: '28.5.2' };
 
-test('what changes: syntax, RUN, COPY/ADD sources, USER, ONBUILD, one marker per stage; FROM and flags stay', () => {
+test('what changes: syntax, RUN, COPY/ADD sources, USER, ONBUILD, one marker per stage; FROM and flags stay (owners made numeric)', () => {
   const text = [
     '# syntax=docker/dockerfile:1',
     'ARG GO=1.23',
@@ -42,7 +42,7 @@ test('what changes: syntax, RUN, COPY/ADD sources, USER, ONBUILD, one marker per
     '#',
     '#',
     '#',
-    'COPY --link --chown=app:app .lw-none* /dst/',
+    'COPY --link --chown=0:0 .lw-none* /dst/',
     'COPY .lw-none* /x.tgz',
     'ONBUILD COPY --from=build .lw-none* /app',
     '#',
