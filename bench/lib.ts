@@ -125,7 +125,7 @@ export function benchConfig(dir: string, cacheRepo: string, mode: 'inline' | 're
   return {
     mode: 'build',
     imageKey: 'bench',
-    build: { dockerfile: join(dir, 'Dockerfile'), context: dir, buildArgs: {}, secrets: [], platforms: [], noCache: false, tags: [], push: false, labels: {}, load: true },
+    build: { dockerfile: join(dir, 'Dockerfile'), context: dir, buildArgs: {}, secrets: [], platforms: [], noCache: false, checks: false, tags: [], push: false, labels: {}, load: true },
     cache: { repo: cacheRepo, mode, fallbackScopes: [], writePrScope: false, maxSources: 20 },
     budget: [],
     topFiles: 5,

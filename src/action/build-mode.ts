@@ -5,7 +5,8 @@ import type { Config } from '../config/types.js';
 import { actionsCacheBaselineStore } from '../baseline/actions-cache.js';
 import { createOctokit } from '../github/octokit.js';
 import { actionOutputs } from '../publish/outputs.js';
-import { publish } from '../publish/publish.js';
+import { annotationPath, checkAnnotations, MAX_ANNOTATIONS_PER_LEVEL } from '../publish/annotations.js';
+import { coreIO, publish } from '../publish/publish.js';
 import { untrustedBuildRefusal } from '../run-context/event.js';
 import type { RunContext } from '../core/run-context.js';
 import { realPipelineIO } from '../pipeline/adapters.js';
@@ -39,8 +40,13 @@ export async function buildMode(config: Config, ctx: RunContext, env: NodeJS.Pro
   try {
     ({ report } = await runPipeline(config, ctx, io));
   } catch (err) {
-    if (err instanceof BuildFailedError) return { outputs: { verdict: 'fail' }, failure: `build failed: ${err.message}` };
-    throw err;
+    if (!(err instanceof BuildFailedError)) throw err;
+    // Failed Dockerfile checks go on their lines too: the job fails before any report is written.
+    if (err.checksFailed) {
+      const file = annotationPath(config.build.dockerfile, env.GITHUB_WORKSPACE);
+      checkAnnotations(err.record.checks ?? [], file, 'error').slice(0, MAX_ANNOTATIONS_PER_LEVEL).forEach((a) => coreIO.annotate(a));
+    }
+    return { outputs: { verdict: 'fail' }, failure: `build failed: ${err.message}` };
   }
 
   if (config.cleanupIntermediateImages) {

@@ -60,3 +60,18 @@ export function buildxArgv(planned: PlannedBuild, opts: ArgvOptions): string[] {
   args.push(build.context);
   return args;
 }
+
+/**
+ * `docker buildx build --call=check,format=json`: BuildKit's Dockerfile checks alone, before any build (no
+ * step runs, nothing is exported). Same Dockerfile, target, build args and platforms as the builds.
+ */
+export function checkCallArgv(build: BuildConfig, target: string | undefined): string[] {
+  const args = ['buildx', 'build'];
+  if (build.builder) args.push('--builder', build.builder);
+  args.push('--call=check,format=json', '--file', build.dockerfile);
+  if (target) args.push('--target', target);
+  for (const [k, v] of Object.entries(build.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+  if (build.platforms.length) args.push('--platform', build.platforms.join(','));
+  args.push(build.context);
+  return args;
+}

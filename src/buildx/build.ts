@@ -7,6 +7,8 @@ import { decideCachePolicy, type CachePolicy } from '../cache/policy.js';
 import type { Config } from '../config/types.js';
 import { measureContext } from '../context/index.js';
 import { RegistryClient } from '../registry/index.js';
+import { runCheckCall } from './check-call.js';
+import { checksFailure, lintViolationRules } from './checks.js';
 import { execWithActions, type Exec } from './exec.js';
 import { localIdentity, remoteIdentity, sameIdentity } from './identity.js';
 import { planBuilds, type ResolvedMode } from './plan.js';
@@ -60,6 +62,8 @@ export class BuildFailedError extends Error {
   constructor(
     message: string,
     readonly record: BuildRecord,
+    /** BuildKit's Dockerfile checks failed it (`checks: true`, or `# check=error=true`): record.checks say where. */
+    readonly checksFailed = false,
   ) {
     super(message);
     this.name = 'BuildFailedError';
@@ -109,6 +113,7 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
     contentKey: opts.contentKey,
   });
   plan.warnings.forEach(warn);
+  if (config.build.checks) await checkFirst();
 
   const registry = opts.registry ?? new RegistryClient({ env, timeoutMs: 10_000, warn });
   const resolved = await resolveCacheSources(plan.builds.flatMap((b) => b.candidateSources), registry);
@@ -153,6 +158,11 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
       const failure = failureMessage(outcome);
       if (failure) {
         const record = finish(outcomes);
+        const lint = lintViolationRules([...outcome.textLines, ...outcome.summary.buildErrors.map((e) => e.error)].join('\n'));
+        if (lint) {
+          const failing = (record.checks ?? []).filter((c) => lint.includes(c.rule));
+          throw new BuildFailedError(checksFailure(failing, graph.file, '# check=error=true', lint), record, true);
+        }
         const failed = record.stages.flatMap((st) => st.stepDetails).find((d) => d.error && d.line !== undefined);
         throw new BuildFailedError(failed ? failure.replace(' failed at ', ` failed at ${graph.file}:${failed.line} `) : failure, record);
       }
@@ -163,6 +173,20 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
     await rm(tmpDir, { recursive: true, force: true });
   }
   return { ...finish(outcomes), policy, builder };
+
+  /** The `checks` option: fail before any build on a violation; an engine that cannot check only warns. */
+  async function checkFirst(): Promise<void> {
+    const r = await runCheckCall(exec, config.build, env);
+    if ('unsupported' in r) {
+      warn(`checks skipped: this engine cannot run Dockerfile checks (${r.unsupported})`);
+      return;
+    }
+    log(`layerwise: Dockerfile checks: ${r.checks.length ? `${r.checks.length} violation(s)` : 'no violations'}`);
+    if (r.checks.length) {
+      const record = assembleRecord({ graph, mode, results: [], resolvedSources: [], warnings, checks: r.checks });
+      throw new BuildFailedError(checksFailure(r.checks, graph.file, 'checks: true'), record, true);
+    }
+  }
 
   function finish(results: RunOutcome[]): BuildRecord {
     const record = assembleRecord({ graph, mode, results, resolvedSources: resolved.statuses, warnings });

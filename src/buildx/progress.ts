@@ -2,6 +2,7 @@
 // pretty-printed and back to back on stderr, with the odd non-JSON `ERROR:` line between them) and
 // `--progress=plain` (`#N name`, `#N CACHED`, `#N DONE 1.2s`, `#N ERROR: …`). Both feed the same
 // VertexState list, and both render a plain log for the user as they go. Pure.
+import { checkFromRawWarning, type DockerfileCheck, type RawCheckWarning } from './checks.js';
 
 export interface VertexState {
   /** Order of first appearance, 1-based: the `#N` of the plain log. */
@@ -28,7 +29,7 @@ interface RawLog {
   vertex: string;
   data?: string; // base64
 }
-interface RawWarning {
+interface RawWarning extends RawCheckWarning {
   vertex?: string;
   short?: string; // base64
 }
@@ -136,6 +137,8 @@ export class RawJsonProgress {
   /** Non-JSON lines (buildx prints its final `ERROR: …` this way). */
   readonly textLines: string[] = [];
   readonly warnings: string[] = [];
+  /** The warnings that are Dockerfile checks, as parsed (repeats included: see dedupeChecks). */
+  readonly checks: DockerfileCheck[] = [];
 
   /** Feeds raw stderr text; returns plain log lines for the user. */
   feed(chunk: string): string[] {
@@ -197,6 +200,8 @@ export class RawJsonProgress {
       const text = decodeBase64(w.short);
       if (text) {
         this.warnings.push(text);
+        const check = checkFromRawWarning(w, text);
+        if (check) this.checks.push(check);
         out.push(`WARNING: ${text}`);
       }
     }

@@ -3,6 +3,7 @@
 import type { Stage, StageGraph } from '../dockerfile/types.js';
 import type { BuildRecord, BuildStep, CacheSourceStatus, StageBuild } from './types.js';
 import type { PlannedBuild, ResolvedMode } from './plan.js';
+import { dedupeChecks, type DockerfileCheck } from './checks.js';
 import { stepKey, type VertexSummary } from './steps.js';
 
 export interface InvocationResult {
@@ -14,6 +15,8 @@ export interface InvocationResult {
   exitCode: number;
   metadata?: Record<string, unknown>;
   cacheWrite?: 'pushed' | 'unchanged' | 'failed';
+  /** BuildKit's Dockerfile check warnings this build printed (every stage build prints them again). */
+  checks?: DockerfileCheck[];
 }
 
 export interface RecordInput {
@@ -23,6 +26,8 @@ export interface RecordInput {
   /** Refs checked before the build: found (pinned) or not. */
   resolvedSources: CacheSourceStatus[];
   warnings: string[];
+  /** Checks found before any build (the `checks` option's `--call=check`). */
+  checks?: DockerfileCheck[];
 }
 
 /** BuildKit's stage label in progress output → the graph's stage name. */
@@ -123,6 +128,7 @@ export function assembleRecord(input: RecordInput): BuildRecord {
   const meta = last?.metadata ?? {};
   const digest = typeof meta['containerimage.digest'] === 'string' ? (meta['containerimage.digest'] as string) : undefined;
   const configDigest = typeof meta['containerimage.config.digest'] === 'string' ? (meta['containerimage.config.digest'] as string) : undefined;
+  const checks = dedupeChecks([...(input.checks ?? []), ...results.flatMap((r) => r.checks ?? [])]);
   return {
     stages,
     cacheSources,
@@ -134,6 +140,7 @@ export function assembleRecord(input: RecordInput): BuildRecord {
     ...(configDigest ? { imageId: configDigest } : {}),
     ...(digest ? { digest } : {}),
     warnings: [...new Set(warnings)],
+    ...(checks.length ? { checks } : {}),
     invocations: results.map((r) => ({
       kind: r.planned.kind,
       stage: r.planned.stage,

@@ -2,6 +2,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Exec } from './exec.js';
+import { checksFromText } from './checks.js';
 import { PlainProgress, RawJsonProgress } from './progress.js';
 import type { InvocationResult } from './record.js';
 import { stepKey, summarizeVertices } from './steps.js';
@@ -120,6 +121,7 @@ async function runPlannedBuild(planned: PlannedBuild, opts: RunOptions, exportCa
     metadata,
     argv,
     textLines: parser.textLines,
+    checks: parser instanceof RawJsonProgress ? parser.checks : checksFromText(parser.textLines),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { DockerfileCheck } from './checks.js';
 import type { Config } from '../config/types.js';
 import type { RunContext } from '../core/run-context.js';
 import type { StageGraph } from '../dockerfile/types.js';
@@ -58,6 +59,8 @@ export interface BuildRecord {
   digest?: string;
   /** Non-fatal problems: cache push denied, registry down, … */
   warnings: string[];
+  /** BuildKit's Dockerfile check warnings, each once across all stage builds, in line order. */
+  checks?: DockerfileCheck[];
   /** Cache repository used (absent when caching was off). */
   cacheRepo?: string;
   /** Scopes read and written, and why (the report explains a missing cache write with it). */

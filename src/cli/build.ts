@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { termText } from '../core/terminal-text.js';
 import { BuildFailedError, buildWithStageCaches } from '../buildx/build.js';
+import { describeCheck } from '../buildx/checks.js';
 import type { BuildRecord } from '../buildx/types.js';
 import { flagHelp, noPositionals } from '../config/cli.js';
 import type { Config } from '../config/types.js';
@@ -47,6 +48,7 @@ export function renderSummary(record: BuildRecord): string {
   if (record.cachePolicy) lines.push(`  cache policy: ${record.cachePolicy.reason}`);
   if (record.imageId) lines.push(`  image ${record.imageId}${record.digest && record.digest !== record.imageId ? ` (digest ${record.digest})` : ''}`);
   if (record.context) lines.push(`  context ${(record.context.bytes / 1e6).toFixed(1)} MB in ${record.context.files} files`);
+  for (const c of record.checks ?? []) lines.push(`Dockerfile check: ${termText(describeCheck(c))}`);
   for (const w of record.warnings) lines.push(`warning: ${termText(w)}`);
   return lines.join('\n');
 }

@@ -83,6 +83,12 @@ export const OPTIONS: readonly OptionDef[] = [
     description: 'Run every step: read no cache and skip no build as up to date (caches are still written where allowed).',
     cli: { commands: BUILD },
   },
+  {
+    name: 'checks', kind: 'flag', default: 'false',
+    description:
+      "Run BuildKit's Dockerfile checks (`--call=check`) before any build and fail on any violation, naming its rule and line (skip a rule with `# check=skip=<rule>`). Without it the checks the build runs anyway are reported as warnings.",
+    cli: { commands: BUILD },
+  },
   { name: 'builder', kind: 'text', description: 'Buildx builder to use (e.g. a remote BuildKit). Default the current builder.', cli: { value: 'B', commands: BUILD } },
   { name: 'tags', kind: 'list', description: 'Image tags for the final image, comma or newline separated.', cli: { flag: 'tag', short: 't', value: 'T', commands: BUILD, help: 'final image tag (repeatable)' } },
   { name: 'push', kind: 'flag', default: 'false', description: 'Push the final image to its tags.', cli: { commands: BUILD } },
@@ -118,7 +124,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { name: 'cache-max-sources', kind: 'count', min: 1, default: '20', description: 'Most `--cache-from` sources passed to one stage build.', cli: { flag: 'max-sources', value: 'N', commands: BUILD } },
   {
     name: 'skip-unchanged', kind: 'flag', default: 'true',
-    description: 'Skip the build when an image for the same inputs (Dockerfile, kept context files, build args, base image digests) is in the cache repository.',
+    description: 'Skip the build when an image for the same inputs (Dockerfile, kept context files, build args, base image digests) exists: the target\'s inline cache image, or an image at the pushed tags (registry-mode caches are cache manifests, so there only pushed tags count).',
     cli: { flag: 'no-skip-unchanged', negate: true, commands: ['run'], help: 'build even when an image for the same inputs exists' },
   },
   { name: 'max-size', kind: 'rule', description: 'Size budget for the compressed image (what a pull downloads), e.g. `150MB` (MB = 10^6 bytes, MiB = 2^20).', cli: { value: 'SIZE', commands: MEASURE } },

@@ -44,6 +44,7 @@ export function readConfig(values: OptionValues, surface: ConfigSurface): Config
       secrets: values.list('secrets'),
       platforms: values.list('platforms'),
       noCache: values.flag('no-cache'),
+      checks: values.flag('checks'),
       builder: values.optional('builder'),
       tags,
       push: values.flag('push'),

@@ -12,6 +12,8 @@ export interface BuildConfig {
   secrets: string[];
   platforms: string[];
   noCache: boolean;
+  /** Run BuildKit's Dockerfile checks first and fail on a violation. */
+  checks: boolean;
   builder?: string;
   tags: string[];
   push: boolean;

@@ -24,6 +24,7 @@ export const LIST_LIMITS = {
   cacheScopes: 50,
   contextLargest: 50,
   warnings: 100,
+  checks: 200,
   baselineTried: 20,
 } as const;
 

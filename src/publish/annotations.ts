@@ -1,7 +1,8 @@
-// Annotations on Dockerfile lines: junk hints (warning) and budget rules that warn or fail (at the layer that
-// explains them). Pure: publish.ts hands them to @actions/core. GitHub shows at most 10 of each level per step,
+// Annotations on Dockerfile lines: budget rules that warn or fail (at the layer that explains them), BuildKit's
+// Dockerfile checks and junk hints (warnings). Pure: publish.ts hands them to @actions/core. GitHub shows at most 10 of each level per step,
 // so the biggest come first. Text from the image or a report artifact is neutralised (no @mention, no #123 or
 // GH-1 reference, no link); layers are numbered from 1 as in the comment and the terminal.
+import type { DockerfileCheck } from '../buildx/checks.js';
 import { ruleRows } from '../budget/evaluate.js';
 import type { RuleResult } from '../budget/types.js';
 import { neutralise } from '../report/escape.js';
@@ -65,8 +66,19 @@ export function buildAnnotations(report: Report, dockerfile: string, workspace?:
       file,
       startLine: h.line,
     }));
-  const all = [...rules, ...hints];
+  const all = [...rules, ...checkAnnotations(report.build?.checks ?? [], file, 'warning'), ...hints];
   const errors = all.filter((a) => a.level === 'error').slice(0, MAX_ANNOTATIONS_PER_LEVEL);
   const warnings = all.filter((a) => a.level === 'warning').slice(0, MAX_ANNOTATIONS_PER_LEVEL);
   return [...errors, ...warnings];
+}
+
+/** One annotation per BuildKit Dockerfile check, on its line; `file` is already repository-relative. */
+export function checkAnnotations(checks: DockerfileCheck[], file: string, level: Annotation['level']): Annotation[] {
+  return checks.map((c) => ({
+    level,
+    title: `layerwise: Dockerfile check ${c.rule}`,
+    message: `${neutralise(c.message)}${c.url ? ` (${c.url})` : ''}`,
+    file,
+    ...(c.line ? { startLine: c.line } : {}),
+  }));
 }

@@ -9,6 +9,7 @@ import { formatBytes, formatDelta, formatPercent, formatPercentDelta } from '../
 import type { LayerDelta, LayerDiff } from '../compare/types.js';
 import { approx, isEstimate } from '../image/estimate.js';
 import type { ImageAnalysis, LayerAnalysis } from '../image/types.js';
+import { isRuleDocUrl } from '../buildx/checks.js';
 import { code, esc, mermaidLabel, proseWithCode, truncate } from './escape.js';
 import { estimateNote, estimatesOf, type Estimates } from './estimates.js';
 import type { Report } from './types.js';
@@ -198,6 +199,19 @@ export function hintsSection(img: ImageAnalysis, maxHints = Infinity): string {
   const hidden = img.hints.length - items.length;
   if (hidden > 0) items.push(`- _${hidden} more hints in the JSON report_`);
   return details(`💡 ${img.hints.length} hint${img.hints.length > 1 ? 's' : ''}: ${formatBytes(total)} (uncompressed) of junk found`, items.join('\n'));
+}
+
+/** BuildKit's Dockerfile checks, each once, in line order; a rule links to its page on docs.docker.com only. */
+export function checksSection(b: BuildRecord | null, max = 30): string {
+  const checks = b?.checks ?? [];
+  if (checks.length === 0) return '';
+  const items = checks.slice(0, max).map((c) => {
+    const docs = c.url && isRuleDocUrl(c.url) ? ` ([docs](${c.url}))` : '';
+    return `- ${line(c.line) ? `line ${line(c.line)} · ` : ''}${code(c.rule, 64)}: ${esc(truncate(c.message, 300))}${docs}`;
+  });
+  if (checks.length > max) items.push(`- _${checks.length - max} more in the JSON report_`);
+  const title = `🔎 ${checks.length} Dockerfile check warning${checks.length > 1 ? 's' : ''} from BuildKit`;
+  return details(title, `${items.join('\n')}\n\nSkip a rule with \`# check=skip=<rule>\` at the top of the Dockerfile.`);
 }
 
 export function cacheSection(b: BuildRecord | null): string {

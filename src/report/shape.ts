@@ -60,6 +60,14 @@ export const num =
   };
 export const int = (min = 0, max = 1e15): Shape<number> => num(min, max, true);
 
+/** A string of an exact form (a rule name, a documentation URL): refused otherwise, never cut. */
+export const matches =
+  (pattern: RegExp, says: string): Shape<string> =>
+  (v, path) => {
+    if (typeof v !== 'string' || !pattern.test(v)) throw new ShapeError(path, says);
+    return v;
+  };
+
 export const bool: Shape<boolean> = (v, path) => {
   if (typeof v !== 'boolean') throw new ShapeError(path, 'true or false');
   return v;

@@ -6,7 +6,8 @@ import { InputError } from '../core/errors.js';
 import type { ImageAnalysis } from '../image/types.js';
 import type { Report } from './types.js';
 import { LIST_LIMITS as L, MAX_REPORT_BYTES, NUMBER_LIMITS as N, STRING_LIMITS as S, utf8Bytes } from '../core/report-limits.js';
-import { bool, int, list, nullable, num, obj, oneOf, opt, str, ShapeError, type Fit, type Shape } from './shape.js';
+import { RULE_NAME, RULE_URL } from '../buildx/checks.js';
+import { bool, int, list, matches, nullable, num, obj, oneOf, opt, str, ShapeError, type Fit, type Shape } from './shape.js';
 
 export { MAX_REPORT_BYTES } from '../core/report-limits.js';
 
@@ -96,6 +97,10 @@ const build = obj({
   }), L.invocations)),
   context: opt(obj({ bytes, files: count, largest: list(obj({ path, bytes }), L.contextLargest), warning: opt(text) })),
   upToDate: opt(obj({ key: ref, ref, secondsSaved: opt(num(0, 1e9)) })),
+  checks: opt(list(obj({
+    rule: matches(RULE_NAME, 'a BuildKit rule name'), message: text, line: opt(line),
+    url: opt(matches(RULE_URL, 'a rule page on docs.docker.com')),
+  }), L.checks)),
 });
 
 // Typed as Shape<Report>: the compiler checks this shape against the report contract.

@@ -57,7 +57,7 @@ export function makeConfig(p: { dir: string; cacheRepo?: string; mode: CacheMode
       buildArgs: { BASE: p.base },
       secrets: [],
       platforms: [],
-      noCache: false,
+      noCache: false, checks: false,
       tags: p.tags ?? [],
       push: p.push ?? false,
       labels: {},

@@ -22,7 +22,7 @@ const build: BuildConfig = {
   buildArgs: { VERSION: '1.2' },
   secrets: ['id=npm,env=NPM_TOKEN'],
   platforms: [],
-  noCache: false,
+  noCache: false, checks: false,
   builder: 'remote-bk',
   tags: ['localhost:5000/app:pr'],
   push: false,

@@ -9,7 +9,7 @@ const graph = buildStageGraph(DOCKERFILE, { file: 'Dockerfile' });
 
 const config: Config = {
   mode: 'build', imageKey: 'app',
-  build: { dockerfile: 'Dockerfile', context: '.', buildArgs: {}, secrets: [], platforms: [], noCache: false, tags: [], push: false, labels: {}, load: true },
+  build: { dockerfile: 'Dockerfile', context: '.', buildArgs: {}, secrets: [], platforms: [], noCache: false, checks: false, tags: [], push: false, labels: {}, load: true },
   cache: { repo: 'r/c', mode: 'inline', fallbackScopes: [], writePrScope: false, maxSources: 20 },
   budget: [], topFiles: 5, comment: true, commentAuthor: 'github-actions[bot]', allowUntrustedBuild: false, skipUnchanged: true,
   cleanupIntermediateImages: false, reportPath: '/out/report.json', prune: { retention: '30d', dryRun: true },

@@ -14,7 +14,7 @@ describe('readActionConfig', () => {
     expect(c.mode).toBe('build');
     expect(c.build).toEqual({
       dockerfile: 'Dockerfile', context: '.', target: undefined, buildArgs: {}, secrets: [], platforms: [],
-      noCache: false, builder: undefined, tags: [], push: false, labels: {}, load: true,
+      noCache: false, checks: false, builder: undefined, tags: [], push: false, labels: {}, load: true,
     });
     expect(c.cache).toEqual({ repo: undefined, mode: 'auto', scope: undefined, fallbackScopes: [], writePrScope: false, maxSources: 20 });
     expect(c.imageKey).toBe('Dockerfile');

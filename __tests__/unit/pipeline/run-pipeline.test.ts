@@ -10,7 +10,7 @@ const DOCKERFILE = 'FROM localhost:5000/base:1 AS deps\nRUN make deps\nFROM deps
 
 const config: Config = {
   mode: 'build', imageKey: 'app',
-  build: { dockerfile: 'Dockerfile', context: '.', buildArgs: {}, secrets: [], platforms: [], noCache: false, tags: [], push: false, labels: {}, load: true },
+  build: { dockerfile: 'Dockerfile', context: '.', buildArgs: {}, secrets: [], platforms: [], noCache: false, checks: false, tags: [], push: false, labels: {}, load: true },
   cache: { repo: 'localhost:5000/app-buildcache', mode: 'inline', fallbackScopes: [], writePrScope: false, maxSources: 20 },
   budget: [{ metric: 'compressed-size', limit: 1_000, level: 'fail', source: 'input max-size' }],
   topFiles: 5, comment: true, commentAuthor: 'github-actions[bot]', allowUntrustedBuild: false, skipUnchanged: true,

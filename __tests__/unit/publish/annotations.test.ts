@@ -66,4 +66,20 @@ describe('buildAnnotations', () => {
     expect(annotationPath('/elsewhere/Dockerfile', '/home/runner/work/app/app')).toBe('/elsewhere/Dockerfile');
     expect(buildAnnotations(fixtureReport(), '/ws/docker/Dockerfile', '/ws')[0].file).toBe('docker/Dockerfile');
   });
+
+  test("a BuildKit check → one warning on its line, after the rules and before the junk hints; hostile text inert", () => {
+    const report = fixtureReport();
+    report.build = {
+      stages: [], cacheSources: [], totalSteps: 0, cachedSteps: 0, cacheHitRatio: 1, seconds: 0, mode: 'inline', warnings: [],
+      checks: [{ rule: 'FromAsCasing', message: "'as' and 'FROM' keywords' casing do not match @acme/team #3", line: 1, url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/' }],
+    };
+    const a = buildAnnotations(report, 'Dockerfile');
+    expect(a.map((x) => `${x.level} ${x.title} @${x.startLine}`)).toEqual([
+      'error layerwise: max growth 10 % (fail) @7',
+      'warning layerwise: Dockerfile check FromAsCasing @1',
+      'warning layerwise: apt package cache left in the image @7',
+    ]);
+    expect(a[1].message).toMatch(/^'as' and 'FROM' keywords' casing do not match @\u200b?.*\(https:\/\/docs\.docker\.com\/go\/dockerfile\/rule\/from-as-casing\/\)$/);
+    expect(a[1].message).not.toMatch(/@acme|#3\b/);
+  });
 });

@@ -119,6 +119,31 @@ describe('renderMarkdown: build and warning variants', () => {
     expect(md).toContain('- _6 more warnings in the JSON report_');
     expectWellFormed(md);
   });
+
+  test("BuildKit's Dockerfile checks: one collapsed list, a docs link only to docs.docker.com, hostile text inert", () => {
+    const report = fullReport();
+    report.build = {
+      ...build,
+      checks: [
+        { rule: 'FromAsCasing', message: "'as' and 'FROM' keywords' casing do not match", line: 1, url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/' },
+        { rule: 'UndefinedVar', message: `Usage of undefined variable ${HOSTILE}`, line: 9, url: 'https://evil.example/go/dockerfile/rule/x/' },
+      ],
+    };
+    const md = renderMarkdown(report);
+    expect(md).toContain('<details><summary>🔎 2 Dockerfile check warnings from BuildKit</summary>');
+    expect(md).toContain(
+      "- line 1 · <code>FromAsCasing</code>: 'as' and 'FROM' keywords' casing do not match ([docs](https://docs.docker.com/go/dockerfile/rule/from-as-casing/))",
+    );
+    const undefinedVar = md.split('\n').find((l) => l.includes('<code>UndefinedVar</code>'))!;
+    expect(undefinedVar).not.toContain('evil.example');
+    expect(undefinedVar).not.toMatch(/@octocat|<b>|\[link\]/);
+    expect(md).toContain('Skip a rule with `# check=skip=<rule>` at the top of the Dockerfile.');
+    // The one link is the rule's page; the hostile message renders as text.
+    const html = marked.parse(md, { gfm: true, async: false }) as string;
+    expect(html.match(/<a [^>]*>/g)).toEqual(['<a href="https://docs.docker.com/go/dockerfile/rule/from-as-casing/">']);
+    expect(html).not.toMatch(/<b>x<\/b>|<strong>bold|-->/);
+    expect(renderMarkdown(fullReport())).not.toContain('Dockerfile check');
+  });
 });
 
 describe('renderMarkdown under maxChars', () => {

@@ -4,6 +4,7 @@ import { fixtureReport } from '../../helpers/report-fixture.js';
 // The report as parsed JSON: tests break it on purpose, so its type is loose.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type J = any;
+const minimalBuild = { stages: [], cacheSources: [], totalSteps: 0, cachedSteps: 0, cacheHitRatio: 1, seconds: 0, mode: 'inline', warnings: [] };
 const ok = (): J => JSON.parse(JSON.stringify(fixtureReport({ pr: 7 })));
 
 describe('parseUntrustedReport', () => {
@@ -23,6 +24,7 @@ describe('parseUntrustedReport', () => {
     j.build = {
       stages: [{ name: 'deps', steps: 2, cachedSteps: 2, seconds: 0, cacheRef: 'r/c:deps--br-main', pushed: false, cacheFrom: [], stepDetails: [], cacheWrite: 'unchanged' }],
       cacheSources: [], totalSteps: 2, cachedSteps: 2, cacheHitRatio: 1, seconds: 1, mode: 'inline', warnings: [],
+      checks: [{ rule: 'FromAsCasing', message: "'as' and 'FROM' keywords' casing do not match", line: 1, url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/' }],
     };
     expect(parseUntrustedReport(JSON.stringify(j), 'report.json')).toEqual(j);
   });
@@ -54,6 +56,8 @@ describe('parseUntrustedReport', () => {
     ['other schema', (j: J) => (j.schemaVersion = 2), 'r.json: $.schemaVersion: expected one of 1'],
     ['PR number not an integer', (j: J) => (j.context.pr = 1.5), 'r.json: $.context.pr: expected an integer from 1 to 1000000000'],
     ['array for object', (j: J) => (j.diff = []), 'r.json: $.diff: expected an object'],
+    ['a check with a made-up rule', (j: J) => (j.build = { ...minimalBuild, checks: [{ rule: 'x y', message: 'm' }] }), 'r.json: $.build.checks[0].rule: expected a BuildKit rule name'],
+    ['a check linking elsewhere', (j: J) => (j.build = { ...minimalBuild, checks: [{ rule: 'FromAsCasing', message: 'm', url: 'https://evil.example/' }] }), 'r.json: $.build.checks[0].url: expected a rule page on docs.docker.com'],
   ])('%s → one line naming the file and JSON path', (_name, mutate, message) => {
     const j = ok();
     mutate(j);
