@@ -97,23 +97,32 @@ describe('build plan', () => {
     ]);
   });
 
-  test('nothing written (read-only, PR without pr scope): one build with every stage cache as source, no push', () => {
+  test('nothing written (read-only, PR without pr scope): stage by stage as branch runs, nothing exported or pushed', () => {
     const readOnly = planBuilds(input({ policy: { readScopes: ['br-main'], reason: 'read-only' }, readOnly: true, build: { ...build, push: true } }));
-    expect(readOnly.builds).toHaveLength(1);
-    const only = readOnly.builds[0];
-    expect(only.candidateSources).toEqual([
-      'localhost:5000/app-buildcache:stage-2--br-main',
-      'localhost:5000/app-buildcache:build--br-main',
-      'localhost:5000/app-buildcache:deps--br-main',
-      'localhost:5000/app-buildcache:stage-2--br-main--full',
-      'localhost:5000/app-buildcache:build--br-main--full',
-      'localhost:5000/app-buildcache:deps--br-main--full',
+    // Each stage imports its own refs (and its dependencies'), as a branch run's stage builds do.
+    expect(readOnly.builds.map((b) => [b.kind, b.stage, b.candidateSources.map((r) => r.split(':')[2])])).toEqual([
+      ['stage', 'deps', ['deps--br-main', 'deps--br-main--full']],
+      ['stage', 'build', ['build--br-main', 'deps--br-main', 'build--br-main--full', 'deps--br-main--full']],
+      ['stage', '2', [
+        'stage-2--br-main', 'build--br-main', 'deps--br-main', 'stage-2--br-main--full', 'build--br-main--full', 'deps--br-main--full',
+      ]],
+      ['image', '2', []],
     ]);
-    expect(only.output).toEqual({ type: 'load', tags: ['localhost:5000/app:pr'] });
+    for (const b of readOnly.builds.slice(0, 3)) {
+      expect(b).toMatchObject({ output: { type: 'cacheonly' }, labels: {} });
+      expect(b.writesCacheRef ?? b.registryCacheTo ?? b.completeCopyRef).toBeUndefined();
+    }
+    expect(readOnly.builds[3].output).toEqual({ type: 'load', tags: ['localhost:5000/app:pr'] });
     expect(readOnly.warnings.join()).toMatch(/push skipped: read-only/);
-    const argv = buildxArgv(only, { build, progress: 'plain', metadataFile: 'm', cacheFrom: [], driver: 'docker' });
-    expect(argv).not.toContain('--push');
-    expect(argv.join(' ')).not.toMatch(/--cache-to/);
+    for (const b of readOnly.builds) {
+      const argv = buildxArgv(b, { build, progress: 'plain', metadataFile: 'm', cacheFrom: [], driver: 'docker' }).join(' ');
+      expect(argv).not.toMatch(/--push|--cache-to|--load .*buildcache/);
+    }
+  });
+
+  test('no cache to read (no read scope, or no-cache): one build', () => {
+    expect(planBuilds(input({ policy: { readScopes: [], reason: 'r' }, readOnly: true })).builds).toHaveLength(1);
+    expect(planBuilds(input({ policy: { readScopes: ['br-main'], reason: 'r' }, readOnly: true, build: { ...build, noCache: true } })).builds).toHaveLength(1);
   });
 
   test('inline stage cache images: kept local first (pushed only when the stage changed), or pushed at once', () => {
