@@ -76,9 +76,10 @@ export function makeFixture(dir: string, vendorFiles: number): void {
 }
 
 /** The edits a scenario makes between the seed build and the measured one. */
-export function applyChange(dir: string, change: 'none' | 'source' | 'deps'): void {
+export function applyChange(dir: string, change: 'none' | 'source' | 'deps' | 'undo-deps'): void {
   if (change === 'source') appendFileSync(join(dir, 'src', 'app000.c'), `/* changed ${Date.now()} */\n`);
   if (change === 'deps') appendFileSync(join(dir, 'deps.txt'), 'file\n');
+  if (change === 'undo-deps') writeFileSync(join(dir, 'deps.txt'), readFileSync(join(dir, 'deps.txt'), 'utf8').replace(/file\n$/, ''));
 }
 
 /** A fresh CI runner: no local images of ours, no base images, no build cache. The registry stays. */
@@ -121,6 +122,27 @@ export function naiveBuild(engine: Engine, dir: string, ref: string, useCache: b
   return buildx(engine, ['--push', '--build-arg', 'BUILDKIT_INLINE_CACHE=1', ...(useCache ? ['--cache-from', ref] : []), '-t', ref, dir]);
 }
 
+/**
+ * The recipe careful teams run today (docker/build-push-action's docs): one registry cache ref exported with
+ * `mode=max` (every stage's records) and read back, on an engine that can export it.
+ */
+export function peerBuild(engine: Engine, dir: string, cacheRef: string, useCache: boolean): Promise<BuildResult> {
+  const from = useCache ? ['--cache-from', `type=registry,ref=${cacheRef}`] : [];
+  return buildx(engine, ['--load', '-t', `${cacheRef.replace(/:[^:/]*$/, '')}:image`, ...from, '--cache-to', `type=registry,ref=${cacheRef},mode=max`, dir]);
+}
+
+/** Branch runs: the default branch, another branch, and the first run of a new PR on the default branch. */
+export type Branch = 'main' | 'other' | 'pr';
+
+export function benchContext(branch: Branch): RunContext {
+  if (branch === 'main') return BRANCH_RUN;
+  if (branch === 'other') return { ...BRANCH_RUN, branch: 'feature/other' };
+  return {
+    ...BRANCH_RUN, event: 'pull_request', branch: 'feature/new', canComment: true,
+    pr: { number: 7, baseRef: 'main', headRef: 'feature/new', headRepo: 'bench/fixture' },
+  };
+}
+
 export function benchConfig(dir: string, cacheRepo: string, mode: 'inline' | 'registry'): Config {
   return {
     mode: 'build',
@@ -154,10 +176,10 @@ export const BRANCH_RUN: RunContext = {
 };
 
 /** layerwise's build step: every needed stage built and its cache pushed, all fed back as --cache-from. */
-export async function layerwiseBuild(engine: Engine, config: Config): Promise<BuildResult> {
+export async function layerwiseBuild(engine: Engine, config: Config, ctx: RunContext = BRANCH_RUN): Promise<BuildResult> {
   const started = Date.now();
   const graph = buildStageGraph(readFileSync(config.build.dockerfile, 'utf8'), { file: config.build.dockerfile });
-  const record = await buildWithStageCaches({ config, graph, ctx: BRANCH_RUN, env: env(engine), log: () => undefined });
+  const record = await buildWithStageCaches({ config, graph, ctx, env: env(engine), log: () => undefined });
   if (record.mode !== config.cache.mode) throw new Error(`asked for ${config.cache.mode} cache, the builder gave ${record.mode}`);
   return {
     seconds: (Date.now() - started) / 1000,
