@@ -179,7 +179,9 @@ export const BRANCH_RUN: RunContext = {
 export async function layerwiseBuild(engine: Engine, config: Config, ctx: RunContext = BRANCH_RUN): Promise<BuildResult> {
   const started = Date.now();
   const graph = buildStageGraph(readFileSync(config.build.dockerfile, 'utf8'), { file: config.build.dockerfile });
-  const record = await buildWithStageCaches({ config, graph, ctx, env: env(engine), log: () => undefined });
+  // BENCH_LOG=1 prints layerwise's log with seconds since the build started (to see where time goes).
+  const log = process.env.BENCH_LOG ? (l: string) => console.error(`${((Date.now() - started) / 1000).toFixed(1)}s ${l}`) : () => undefined;
+  const record = await buildWithStageCaches({ config, graph, ctx, env: env(engine), log });
   if (record.mode !== config.cache.mode) throw new Error(`asked for ${config.cache.mode} cache, the builder gave ${record.mode}`);
   return {
     seconds: (Date.now() - started) / 1000,

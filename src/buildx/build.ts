@@ -143,7 +143,7 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
   };
   try {
     for (const [index, planned] of plan.builds.entries()) {
-      const cacheFrom = pickSources(planned.candidateSources, resolved.pinned, config.cache.maxSources);
+      const cacheFrom = pickSources(planned.candidateSources, resolved.pinned, config.cache.maxSources, planned.ownSources);
       log(
         `layerwise: ${planned.kind === 'stage' ? `stage ${planned.stage}` : `image ${planned.target ?? '(last stage)'}`}` +
           `${planned.writesCacheRef ? ` → cache ${planned.writesCacheRef}` : ''}; ${cacheFrom.length} cache source(s)`,

@@ -27,6 +27,8 @@ export interface PlannedBuild {
   target?: string;
   /** Refs to try as `--cache-from` before existence checks. */
   candidateSources: string[];
+  /** Registry mode: the stage's own refs, read alone when one exists (see pickSources). */
+  ownSources?: string[];
   /** Registry mode: `--cache-to type=registry,ref=…`. Inline mode writes through the cache image output. */
   registryCacheTo?: string;
   /** The cache ref this build writes, either way. */
@@ -74,6 +76,8 @@ export function planBuilds(input: PlanInput): BuildPlan {
   const hasCache = (s: Stage) => s.named || s === targetStage;
   const sourcesFor = (name: string) =>
     cacheRepo && !build.noCache ? candidateCacheRefs(graph, name, cacheRepo, policy.readScopes, hasCache, mode === 'inline') : [];
+  const ownSourcesOf = (stage: Stage) =>
+    mode === 'registry' && cacheRepo && !build.noCache ? policy.readScopes.map((scope) => cacheRef(cacheRepo, cacheStageName(stage), scope)) : undefined;
 
   const finalLabels = { ...input.labels, ...(input.contentKey ? { [CONTENT_KEY_LABEL]: input.contentKey } : {}) };
   const builds: PlannedBuild[] = [];
@@ -99,10 +103,10 @@ export function planBuilds(input: PlanInput): BuildPlan {
         );
         continue;
       }
-      builds.push(stageBuild(stage, sourcesFor(name), write(stage), mode, build));
+      builds.push(stageBuild(stage, sourcesFor(name), write(stage), mode, build, ownSourcesOf(stage)));
     }
     // The target gets a stage build of its own too: its cache is exported only when it changed (see runner).
-    const stageOfTarget = stageBuild(targetStage, sourcesFor(targetStage.name), write(targetStage), mode, build);
+    const stageOfTarget = stageBuild(targetStage, sourcesFor(targetStage.name), write(targetStage), mode, build, ownSourcesOf(targetStage));
     if (mode === 'inline' && input.contentKey && stageOfTarget.writesCacheRef) stageOfTarget.labels = { ...stageOfTarget.labels, [CONTENT_KEY_LABEL]: input.contentKey };
     builds.push(stageOfTarget);
     // The builder holds every layer now; the image build needs no cache import and re-runs nothing.
@@ -120,13 +124,16 @@ function noCacheFor(stage: Stage, build: BuildConfig): PlannedBuild['noCache'] {
 }
 
 /** A stage on its own, with its cache refs; `write` undefined: read only (nothing exported, nothing loaded). */
-function stageBuild(stage: Stage, sources: string[], write: { ref: string; completeRef: string } | undefined, mode: ResolvedMode, build: BuildConfig): PlannedBuild {
+function stageBuild(
+  stage: Stage, sources: string[], write: { ref: string; completeRef: string } | undefined, mode: ResolvedMode, build: BuildConfig, own?: string[],
+): PlannedBuild {
   const inlineWrite = mode === 'inline' && write;
   return {
     kind: 'stage',
     stage: stage.name,
     target: stage.named ? stage.name : undefined,
     candidateSources: sources,
+    ...(own ? { ownSources: own } : {}),
     ...(write ? { writesCacheRef: write.ref } : {}),
     ...(inlineWrite ? { completeCopyRef: write.completeRef } : {}),
     ...(mode === 'registry' && write ? { registryCacheTo: write.ref } : {}),

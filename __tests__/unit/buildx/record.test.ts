@@ -82,4 +82,13 @@ describe('cache source resolution', () => {
     expect(pickSources(['r:build--br-main', 'r:deps--br-main'], r.pinned, 5)).toEqual(['r:deps--br-main@sha256:aaa']);
     expect(pickSources(['r:deps--br-main'], r.pinned, 0)).toEqual([]);
   });
+
+  test('registry mode: a stage reads its own mode=max export alone when one exists, else its dependencies\'', () => {
+    const pinned = new Map([['r:build--br-main', 'r:build--br-main@sha256:b'], ['r:deps--br-main', 'r:deps--br-main@sha256:d'], ['r:deps--br-feat', 'r:deps--br-feat@sha256:f']]);
+    const candidates = ['r:build--br-feat', 'r:deps--br-feat', 'r:build--br-main', 'r:deps--br-main'];
+    expect(pickSources(candidates, pinned, 10, ['r:build--br-feat', 'r:build--br-main'])).toEqual(['r:build--br-main@sha256:b']);
+    // A new stage: nothing of its own yet, so the stages it needs give what they can.
+    expect(pickSources(candidates, pinned, 10, ['r:build--br-feat', 'r:build--br-x'])).toEqual(['r:deps--br-feat@sha256:f', 'r:build--br-main@sha256:b', 'r:deps--br-main@sha256:d']);
+    expect(pickSources(candidates, pinned, 10)).toHaveLength(3);
+  });
 });
