@@ -1,7 +1,8 @@
 // Annotations on Dockerfile lines: budget rules that warn or fail (at the layer that explains them), BuildKit's
-// Dockerfile checks and junk hints (warnings). Pure: publish.ts hands them to @actions/core. GitHub shows at most 10 of each level per step,
-// so the biggest come first. Text from the image or a report artifact is neutralised (no @mention, no #123 or
-// GH-1 reference, no link); layers are numbered from 1 as in the comment and the terminal.
+// Dockerfile checks and junk hints (warnings). Pure: publish.ts hands them to @actions/core. GitHub shows at
+// most 10 of each level per step, so the biggest come first. Text from the image or a report artifact is
+// neutralised (no @mention, no #123 or GH-1 reference, no link); layers are numbered from 1 as in the comment and
+// the terminal.
 import type { DockerfileCheck } from '../buildx/checks.js';
 import { ruleRows } from '../budget/evaluate.js';
 import type { RuleResult } from '../budget/types.js';
