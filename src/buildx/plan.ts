@@ -77,7 +77,7 @@ export function planBuilds(input: PlanInput): BuildPlan {
   const sourcesFor = (name: string) =>
     cacheRepo && !build.noCache ? candidateCacheRefs(graph, name, cacheRepo, policy.readScopes, hasCache, mode === 'inline') : [];
   const ownSourcesOf = (stage: Stage) =>
-    mode === 'registry' && cacheRepo && !build.noCache ? policy.readScopes.map((scope) => cacheRef(cacheRepo, cacheStageName(stage), scope)) : undefined;
+    mode === 'registry' && cacheRepo && !build.noCache ? candidateCacheRefs(graph, stage.name, cacheRepo, policy.readScopes, (s) => s === stage) : undefined;
 
   const finalLabels = { ...input.labels, ...(input.contentKey ? { [CONTENT_KEY_LABEL]: input.contentKey } : {}) };
   const builds: PlannedBuild[] = [];

@@ -2,7 +2,7 @@
 // pretty-printed and back to back on stderr, with the odd non-JSON `ERROR:` line between them) and
 // `--progress=plain` (`#N name`, `#N CACHED`, `#N DONE 1.2s`, `#N ERROR: …`). Both feed the same
 // VertexState list, and both render a plain log for the user as they go. Pure.
-import { checkFromRawWarning, type DockerfileCheck, type RawCheckWarning } from './checks.js';
+import { checkFromRawWarning, checksFromText, type DockerfileCheck, type RawCheckWarning } from './checks.js';
 
 export interface VertexState {
   /** Order of first appearance, 1-based: the `#N` of the plain log. */
@@ -136,7 +136,6 @@ export class RawJsonProgress {
   private readonly splitter = new JsonStreamSplitter();
   /** Non-JSON lines (buildx prints its final `ERROR: …` this way). */
   readonly textLines: string[] = [];
-  readonly warnings: string[] = [];
   /** The warnings that are Dockerfile checks, as parsed (repeats included: see dedupeChecks). */
   readonly checks: DockerfileCheck[] = [];
 
@@ -199,7 +198,6 @@ export class RawJsonProgress {
     for (const w of status.warnings ?? []) {
       const text = decodeBase64(w.short);
       if (text) {
-        this.warnings.push(text);
         const check = checkFromRawWarning(w, text);
         if (check) this.checks.push(check);
         out.push(`WARNING: ${text}`);
@@ -213,6 +211,11 @@ export class RawJsonProgress {
 export class PlainProgress {
   private readonly byNumber = new Map<number, VertexState>();
   readonly textLines: string[] = [];
+
+  /** Dockerfile checks from the list buildx prints at the end of a plain log. */
+  get checks(): DockerfileCheck[] {
+    return checksFromText(this.textLines);
+  }
   private pending = '';
 
   feed(chunk: string): string[] {

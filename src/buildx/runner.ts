@@ -2,7 +2,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Exec } from './exec.js';
-import { checksFromText } from './checks.js';
 import { PlainProgress, RawJsonProgress } from './progress.js';
 import type { InvocationResult } from './record.js';
 import { stepKey, summarizeVertices } from './steps.js';
@@ -121,7 +120,7 @@ async function runPlannedBuild(planned: PlannedBuild, opts: RunOptions, exportCa
     metadata,
     argv,
     textLines: parser.textLines,
-    checks: parser instanceof RawJsonProgress ? parser.checks : checksFromText(parser.textLines),
+    checks: parser.checks,
   };
 }
 

@@ -34,6 +34,7 @@ describe('reading the checks', () => {
     p.feed(fixture('check-warnings.plain.txt'));
     p.end();
     expect(checksFromText(p.textLines)).toEqual(EXPECTED.map(withoutUrl));
+    expect(p.checks).toEqual(EXPECTED.map(withoutUrl));
   });
 
   test('--call=check,format=json', () => {
