@@ -2,9 +2,10 @@
 // author controls. Everything in it is hostile: it is size-capped, checked field by field and rebuilt from known
 // fields only before anything renders it (the renderer escapes every string it shows). The limits come from
 // core/report-limits.ts, which report assembly applies too (fitReport), so reports this action writes always pass.
-import { InputError } from '../core/errors.js';
+import { InputError, quoteUntrusted } from '../core/errors.js';
 import type { ImageAnalysis } from '../image/types.js';
 import type { Report } from './types.js';
+import { neutralise } from './escape.js';
 import { LIST_LIMITS as L, MAX_REPORT_BYTES, NUMBER_LIMITS as N, STRING_LIMITS as S, utf8Bytes } from '../core/report-limits.js';
 import { RULE_NAME, RULE_URL } from '../buildx/checks.js';
 import { bool, int, list, matches, nullable, num, obj, oneOf, opt, str, ShapeError, type Fit, type Shape } from './shape.js';
@@ -134,7 +135,8 @@ export function parseUntrustedReport(textIn: string, file: string): Report {
   try {
     json = JSON.parse(textIn);
   } catch (err) {
-    throw new InputError(`${file}: not JSON (${(err as Error).message.split('\n')[0]})`);
+    // The parser's message quotes the text, which is the artifact's: kept to one short line that pings no one.
+    throw new InputError(`${file}: not JSON (${neutralise(quoteUntrusted((err as Error).message, 160))})`);
   }
   return checkReport(json, file);
 }

@@ -1,6 +1,6 @@
 // The runner's files: the event payload (GITHUB_EVENT_PATH) and, in report mode, the downloaded report artifact.
 import { readFileSync, statSync } from 'node:fs';
-import { InputError } from '../core/errors.js';
+import { InputError, quoteUntrusted } from '../core/errors.js';
 import { readRunContext } from './event.js';
 import type { RunContext } from '../core/run-context.js';
 import { MAX_REPORT_BYTES } from '../report/untrusted.js';
@@ -14,7 +14,7 @@ export function loadRunContext(env: Record<string, string | undefined> = process
     try {
       payload = JSON.parse(readFileSync(path, 'utf8'));
     } catch (err) {
-      throw new InputError(`GITHUB_EVENT_PATH ${path}: expected the event payload as JSON (${(err as Error).message.split('\n')[0]})`);
+      throw new InputError(`GITHUB_EVENT_PATH ${path}: expected the event payload as JSON (${quoteUntrusted((err as Error).message, 160)})`);
     }
   }
   return readRunContext({ eventName, payload, env });
@@ -29,7 +29,7 @@ export function readReportArtifact(path: string): string {
     size = st.size;
   } catch (err) {
     throw new InputError(
-      `input report-path: expected the report downloaded from the pull_request run at ${path} (${(err as Error).message.split('\n')[0]})`,
+      `input report-path: expected the report downloaded from the pull_request run at ${path} (${quoteUntrusted((err as Error).message, 160)})`,
     );
   }
   if (size > MAX_REPORT_BYTES) {

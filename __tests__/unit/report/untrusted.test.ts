@@ -77,6 +77,20 @@ describe('parseUntrustedReport', () => {
     expect(() => parseUntrustedReport(' '.repeat(MAX_REPORT_BYTES + 1), 'r.json')).toThrow(/more than 8388608/);
   });
 
+  test("the parser's message quotes the artifact: it stays one inert, short line", () => {
+    for (const text of ['\r\u0000', '@octocat\r\nx', `"${'a'.repeat(5000)}`]) {
+      let message = '';
+      try {
+        parseUntrustedReport(text, 'r.json');
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/^r\.json: not JSON \([^\r\n]*\)$/);
+      expect(message).not.toMatch(/@octocat/);
+      expect(message.length).toBeLessThan(200);
+    }
+  });
+
   test('image keys from an artifact are reduced to a plain set', () => {
     expect(safeImageKey('web')).toBe('web');
     expect(safeImageKey('a --> b\n<x>')).toBe('a_--__b__x_');
