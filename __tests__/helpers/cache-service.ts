@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dns from 'node:dns';
+import { createHmac } from 'node:crypto';
 import {
   BlobSASPermissions,
   BlobServiceClient,
@@ -53,8 +54,11 @@ export interface CacheService {
   url: string;
   blobUrl: string;
   state: CacheServiceState;
-  /** Environment @actions/cache needs to use this service (v2, results URL, a runtime token). */
-  env: Record<string, string>;
+  /**
+   * Environment @actions/cache and buildx need to use this service (v2, results URL, a runtime token). Read it
+   * after setting the state's scopes: the token lists them, as a runner's does, and BuildKit reads them from it.
+   */
+  readonly env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -86,6 +90,19 @@ async function startAzurite(dir: string, firstPort?: number): Promise<{ child: C
 function twirpError(res: ServerResponse, status: number, code: string, msg: string): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ code, msg }));
+}
+
+/**
+ * A runtime token shaped like the runner's: a JWT whose `ac` claim lists the cache scopes with their permission
+ * (1 read, 2 write). BuildKit's gha cache (go-actions-cache) reads its scopes, `exp` and `nbf` from it unverified;
+ * @actions/cache only forwards it. Signed with a throwaway key: nothing here verifies it, as on a runner's client.
+ */
+function runtimeToken(state: Pick<CacheServiceState, 'readScopes' | 'writeScope'>): string {
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const scopes = [...new Set([state.writeScope, ...state.readScopes])].map((scope) => ({ Scope: scope, Permission: scope === state.writeScope ? 3 : 1 }));
+  const now = Math.floor(Date.now() / 1000);
+  const body = `${b64({ typ: 'JWT', alg: 'HS256' })}.${b64({ ac: JSON.stringify(scopes), nbf: now - 60, exp: now + 6 * 3600, iss: 'vstoken.actions.githubusercontent.com' })}`;
+  return `${body}.${createHmac('sha256', 'layerwise-test').update(body).digest('base64url')}`;
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -187,7 +204,9 @@ export async function startCacheService(
     url,
     blobUrl: azurite.url,
     state,
-    env: { ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RESULTS_URL: url, ACTIONS_RUNTIME_TOKEN: 'test-runtime-token' },
+    get env() {
+      return { ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RESULTS_URL: url, ACTIONS_RUNTIME_TOKEN: runtimeToken(state) };
+    },
     close: async () => {
       await new Promise((r) => server.close(r));
       azurite.child.kill('SIGTERM');

@@ -7,8 +7,10 @@ export interface ArgvOptions {
   build: BuildConfig;
   progress: 'rawjson' | 'plain';
   metadataFile: string;
-  /** Existing refs, pinned by digest (`repo:tag@sha256:…`), already capped. */
+  /** Existing refs, pinned by digest (`repo:tag@sha256:…`), or gha scopes; already capped. */
   cacheFrom: string[];
+  /** What `cacheFrom` holds; default registry refs. */
+  cacheFromType?: 'registry' | 'gha';
   /** Buildx driver: `docker` keeps a stage cache image in the daemon, others only in the builder. */
   driver: string;
   /**
@@ -29,10 +31,12 @@ export function buildxArgv(planned: PlannedBuild, opts: ArgvOptions): string[] {
   if (build.platforms.length) args.push('--platform', build.platforms.join(','));
   if (planned.noCache === 'all') args.push('--no-cache');
   else if (planned.noCache !== 'none') args.push('--no-cache-filter', planned.noCache.filter);
-  for (const ref of opts.cacheFrom) args.push('--cache-from', `type=registry,ref=${ref}`);
-  if (planned.registryCacheTo && opts.exportCache) {
+  const fromGha = opts.cacheFromType === 'gha';
+  for (const ref of opts.cacheFrom) args.push('--cache-from', fromGha ? `type=gha,scope=${ref}` : `type=registry,ref=${ref}`);
+  if (planned.cacheTo && opts.exportCache) {
     // ignore-error: a cache that cannot be written must never fail the build (we report it instead).
-    args.push('--cache-to', `type=registry,ref=${planned.registryCacheTo},mode=max,ignore-error=true`);
+    const { type, ref } = planned.cacheTo;
+    args.push('--cache-to', `type=${type},${type === 'gha' ? 'scope' : 'ref'}=${ref},mode=max,ignore-error=true`);
   }
   for (const [k, v] of Object.entries(planned.labels)) args.push('--label', `${k}=${v}`);
   if (planned.provenance === false) args.push('--provenance=false');

@@ -10,6 +10,7 @@ import { RegistryClient } from '../registry/index.js';
 import { runCheckCall } from './check-call.js';
 import { checksFailure, lintViolationRules } from './checks.js';
 import { execWithActions, type Exec } from './exec.js';
+import { ghaIndexChecker, ghaRuntime, type GhaRuntime } from './gha-index.js';
 import { localIdentity, remoteIdentity, sameIdentity } from './identity.js';
 import { planBuilds, type ResolvedMode } from './plan.js';
 import { probeBuilder, type BuilderInfo } from './probe.js';
@@ -70,16 +71,29 @@ export class BuildFailedError extends Error {
   }
 }
 
-function resolveMode(config: Config, builder: BuilderInfo, warnings: string[]): ResolvedMode {
+/** The cache mode this builder and runner can do, and why when `auto` chose it. */
+function resolveMode(config: Config, builder: BuilderInfo, gha: GhaRuntime | undefined, warnings: string[]): { mode: ResolvedMode; why?: string } {
   const wanted = config.cache.mode;
-  if (wanted === 'inline') return 'inline';
-  if (builder.registryCacheExport) return 'registry';
+  if (wanted === 'inline') return { mode: 'inline' };
+  const exports = builder.registryCacheExport;
+  if (wanted === 'gha') {
+    if (exports && gha) return { mode: 'gha' };
+    const fallback = exports && config.cache.repo ? 'registry' : 'inline';
+    warnings.push(
+      `cache mode gha: ${gha ? `the ${builder.driver} driver on the classic image store cannot export caches (turn on the containerd image store or use a docker-container builder)` : 'no Actions cache service here (a runner gives JavaScript actions ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN and ACTIONS_CACHE_SERVICE_V2)'}; using ${fallback} caches`,
+    );
+    return { mode: fallback };
+  }
+  if (wanted === 'auto' && !config.cache.repo && exports && gha) {
+    return { mode: 'gha', why: 'auto: no cache repository, and this runner has the Actions cache' };
+  }
+  if (exports) return { mode: 'registry' };
   if (wanted === 'registry') {
     warnings.push(
       `cache mode registry: the ${builder.driver} driver on the classic image store cannot export a registry cache; using inline caches (turn on the containerd image store or use a docker-container/remote builder)`,
     );
   }
-  return 'inline';
+  return { mode: 'inline' };
 }
 
 export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): Promise<BuildRecord & { policy: CachePolicy; builder: BuilderInfo }> {
@@ -95,16 +109,19 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
 
   const builder = await probeBuilder(exec, { builder: config.build.builder, env });
   const modeWarnings: string[] = [];
-  const mode = resolveMode(config, builder, modeWarnings);
+  const gha = ghaRuntime(env);
+  const { mode, why } = resolveMode(config, builder, gha, modeWarnings);
   modeWarnings.forEach(warn);
-  const cacheRepo = config.cache.repo;
+  const cacheRepo = mode === 'gha' ? undefined : config.cache.repo;
   const policy = decideCachePolicy(ctx, config.cache);
-  log(`layerwise: ${builder.driver} driver, buildx ${builder.buildxVersion}, ${mode} cache${cacheRepo ? ` in ${cacheRepo}` : ' (off: no cache repository)'}; ${policy.reason}`);
+  const where = mode === 'gha' ? ` in the Actions cache, scopes ${config.imageKey}/<stage>/<scope>` : cacheRepo ? ` in ${cacheRepo}` : ' (off: no cache repository)';
+  log(`layerwise: ${builder.driver} driver, buildx ${builder.buildxVersion}, ${mode} cache${where}${why ? ` (${why})` : ''}; ${policy.reason}`);
 
   const plan = planBuilds({
     graph,
     build: config.build,
     cacheRepo,
+    ghaKey: mode === 'gha' ? config.imageKey : undefined,
     mode,
     policy,
     driver: builder.driver,
@@ -116,7 +133,8 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
   if (config.build.checks) await checkFirst();
 
   const registry = opts.registry ?? new RegistryClient({ env, timeoutMs: 10_000, warn });
-  const resolved = await resolveCacheSources(plan.builds.flatMap((b) => b.candidateSources), registry);
+  const sourceChecker = mode === 'gha' && gha ? ghaIndexChecker(gha) : registry;
+  const resolved = await resolveCacheSources(plan.builds.flatMap((b) => b.candidateSources), sourceChecker);
   resolved.warnings.forEach(warn);
 
   const context = await contextReport(config, opts.contextWarnBytes ?? DEFAULT_CONTEXT_WARN_BYTES, warn);
@@ -149,7 +167,7 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
           `${planned.writesCacheRef ? ` → cache ${planned.writesCacheRef}` : ''}; ${cacheFrom.length} cache source(s)`,
       );
       const outcome = await runStageOrImageBuild(planned, {
-        exec, env, build: config.build, progress: builder.progress, cacheFrom, tmpDir, log, index, driver: builder.driver,
+        exec, env, build: config.build, progress: builder.progress, cacheFrom, cacheFromType: mode === 'gha' ? 'gha' : 'registry', tmpDir, log, index, driver: builder.driver,
         writtenRefExists: Boolean(planned.writesCacheRef && resolved.pinned.has(planned.writesCacheRef)),
         executedInRun, copyComplete, holdsThisBuild,
       });

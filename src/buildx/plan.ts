@@ -4,13 +4,13 @@
 // Runs that write nothing need no stage builds: one build of the target with every stage's cache as source.
 import { CONTENT_KEY_LABEL, INTERMEDIATE_LABEL } from '../core/labels.js';
 import type { CachePolicy } from '../cache/policy.js';
-import { cacheRef } from '../cache/refs.js';
+import { ghaNamer, registryNamer, type CacheNamer } from '../cache/refs.js';
 import { candidateCacheRefs, cacheStageName } from '../cache/sources.js';
 import type { BuildConfig } from '../config/types.js';
 import type { Stage, StageGraph } from '../dockerfile/types.js';
 
 
-export type ResolvedMode = 'inline' | 'registry';
+export type ResolvedMode = 'inline' | 'registry' | 'gha';
 
 export type BuildOutput =
   | { type: 'cache-image'; ref: string } // inline: the stage image carries its cache; pushed
@@ -27,10 +27,10 @@ export interface PlannedBuild {
   target?: string;
   /** Refs to try as `--cache-from` before existence checks. */
   candidateSources: string[];
-  /** Registry mode: the stage's own refs, read alone when one exists (see pickSources). */
+  /** Registry and gha modes: the stage's own refs, read alone when one exists (see pickSources). */
   ownSources?: string[];
-  /** Registry mode: `--cache-to type=registry,ref=…`. Inline mode writes through the cache image output. */
-  registryCacheTo?: string;
+  /** Registry and gha modes: `--cache-to type=<type>,…,mode=max`. Inline mode writes through the cache image output. */
+  cacheTo?: { type: 'registry' | 'gha'; ref: string };
   /** The cache ref this build writes, either way. */
   writesCacheRef?: string;
   /**
@@ -49,8 +49,10 @@ export interface PlannedBuild {
 export interface PlanInput {
   graph: StageGraph;
   build: BuildConfig;
-  /** Undefined: caching is off. */
+  /** Registry and inline modes; undefined: caching is off. */
   cacheRepo?: string;
+  /** Gha mode: the image key its Actions-cache scopes start with. */
+  ghaKey?: string;
   mode: ResolvedMode;
   policy: CachePolicy;
   /** Buildx driver of the builder (`docker`, `docker-container`, `remote`, `kubernetes`). */
@@ -67,33 +69,34 @@ export interface BuildPlan {
 }
 
 export function planBuilds(input: PlanInput): BuildPlan {
-  const { graph, build, cacheRepo, mode, policy } = input;
+  const { graph, build, mode, policy } = input;
   const warnings: string[] = [];
   const byName = new Map(graph.stages.map((s) => [s.name, s]));
   const targetStage = byName.get(graph.target);
   if (!targetStage) throw new Error(`stage graph has no target stage '${graph.target}'`);
   const targetArg = targetStage.named ? targetStage.name : undefined;
   const hasCache = (s: Stage) => s.named || s === targetStage;
+  const cacheName = namerFor(input);
   const sourcesFor = (name: string) =>
-    cacheRepo && !build.noCache ? candidateCacheRefs(graph, name, cacheRepo, policy.readScopes, hasCache, mode === 'inline') : [];
+    cacheName && !build.noCache ? candidateCacheRefs(graph, name, cacheName, policy.readScopes, hasCache, mode === 'inline') : [];
   const ownSourcesOf = (stage: Stage) =>
-    mode === 'registry' && cacheRepo && !build.noCache ? candidateCacheRefs(graph, stage.name, cacheRepo, policy.readScopes, (s) => s === stage) : undefined;
+    mode !== 'inline' && cacheName && !build.noCache ? candidateCacheRefs(graph, stage.name, cacheName, policy.readScopes, (s) => s === stage) : undefined;
 
   const finalLabels = { ...input.labels, ...(input.contentKey ? { [CONTENT_KEY_LABEL]: input.contentKey } : {}) };
   const builds: PlannedBuild[] = [];
-  const writeScope = cacheRepo ? policy.writeScope : undefined;
+  const writeScope = cacheName ? policy.writeScope : undefined;
 
   // Read-only runs (PRs, forks) build stage by stage too, writing nothing: one build importing every stage's
   // refs at once missed at random (on the bed, Docker 28.5 classic store: 4 of 30 read-only builds re-ran
   // cached steps), while stage builds that each import their own refs, after the stages they need were solved
   // from theirs, hit every time (0 of 18), as branch runs do. The price: one invocation per stage (~0.5 s each).
-  const readsStages = Boolean(cacheRepo) && !build.noCache && policy.readScopes.length > 0;
+  const readsStages = Boolean(cacheName) && !build.noCache && policy.readScopes.length > 0;
   const write = (stage: Stage) =>
-    writeScope && cacheRepo
-      ? { ref: cacheRef(cacheRepo, cacheStageName(stage), writeScope), completeRef: cacheRef(cacheRepo, cacheStageName(stage), writeScope, 'full') }
+    writeScope && cacheName
+      ? { ref: cacheName(cacheStageName(stage), writeScope), completeRef: cacheName(cacheStageName(stage), writeScope, 'full') }
       : undefined;
 
-  if ((writeScope && cacheRepo) || readsStages) {
+  if ((writeScope && cacheName) || readsStages) {
     for (const name of graph.needed) {
       const stage = byName.get(name);
       if (!stage || stage === targetStage) continue;
@@ -117,6 +120,11 @@ export function planBuilds(input: PlanInput): BuildPlan {
   return { builds: splitPushAndLoad(builds, input.driver), warnings };
 }
 
+function namerFor(input: PlanInput): CacheNamer | undefined {
+  if (input.mode === 'gha') return input.ghaKey ? ghaNamer(input.ghaKey) : undefined;
+  return input.cacheRepo ? registryNamer(input.cacheRepo) : undefined;
+}
+
 function noCacheFor(stage: Stage, build: BuildConfig): PlannedBuild['noCache'] {
   if (!build.noCache) return 'none';
   // Earlier stage builds already ran their stages fresh; only this stage must skip the cache.
@@ -136,7 +144,7 @@ function stageBuild(
     ...(own ? { ownSources: own } : {}),
     ...(write ? { writesCacheRef: write.ref } : {}),
     ...(inlineWrite ? { completeCopyRef: write.completeRef } : {}),
-    ...(mode === 'registry' && write ? { registryCacheTo: write.ref } : {}),
+    ...(mode !== 'inline' && write ? { cacheTo: { type: mode, ref: write.ref } } : {}),
     output: inlineWrite ? { type: 'cache-image', ref: write.ref } : { type: 'cacheonly' },
     labels: inlineWrite ? { [INTERMEDIATE_LABEL]: 'true' } : {},
     noCache: noCacheFor(stage, build),
@@ -178,7 +186,7 @@ function splitPushAndLoad(builds: PlannedBuild[], driver: string): PlannedBuild[
     if (driver === 'docker') return [{ ...b, output: { type: 'push', tags: b.output.tags } }];
     return [
       { ...b, output: { type: 'push', tags: b.output.tags } },
-      { ...b, candidateSources: [], registryCacheTo: undefined, writesCacheRef: undefined, noCache: 'none', output: { type: 'load', tags: b.output.tags } },
+      { ...b, candidateSources: [], cacheTo: undefined, writesCacheRef: undefined, noCache: 'none', output: { type: 'load', tags: b.output.tags } },
     ];
   });
 }

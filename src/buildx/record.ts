@@ -157,13 +157,23 @@ function mergeSourceStatus(resolved: CacheSourceStatus[], results: InvocationRes
   const byRef = new Map(resolved.map((s) => [s.ref, { ...s }]));
   for (const r of results) {
     for (const imp of r.summary.imports) {
-      const key = [...byRef.keys()].find((k) => imp.ref === k || imp.ref.startsWith(`${k}@`)) ?? imp.ref;
+      const key = [...byRef.keys()].find((k) => imp.ref === k || imp.ref.startsWith(`${k}@`)) ?? ghaImportRef(imp.ref, r.cacheFrom);
+      if (!key) continue;
       const prev = byRef.get(key);
       if (imp.error) byRef.set(key, { ref: key, status: 'error', detail: imp.error });
       else if (!prev) byRef.set(key, { ref: key, status: 'imported' });
     }
   }
   return [...byRef.values()];
+}
+
+/**
+ * BuildKit names a gha import `gha:<number>`, not by scope: the scope when the build read just one, else none
+ * (the pre-build check already listed every scope).
+ */
+function ghaImportRef(ref: string, cacheFrom: string[]): string | undefined {
+  if (!ref.startsWith('gha:')) return ref;
+  return cacheFrom.length === 1 ? cacheFrom[0] : undefined;
 }
 
 function withLine(line: number | undefined): { line?: number } {

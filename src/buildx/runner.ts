@@ -15,6 +15,7 @@ export interface RunOptions {
   build: BuildConfig;
   progress: 'rawjson' | 'plain';
   cacheFrom: string[];
+  cacheFromType?: 'registry' | 'gha';
   tmpDir: string;
   /** Receives the readable log, one line at a time. */
   log: (line: string) => void;
@@ -92,7 +93,7 @@ export async function runStageOrImageBuild(planned: PlannedBuild, opts: RunOptio
 
 async function runPlannedBuild(planned: PlannedBuild, opts: RunOptions, exportCache: boolean): Promise<RunOutcome> {
   const metadataFile = join(opts.tmpDir, `metadata-${opts.index}.json`);
-  const argv = buildxArgv(planned, { build: opts.build, progress: opts.progress, metadataFile, cacheFrom: opts.cacheFrom, driver: opts.driver, exportCache });
+  const argv = buildxArgv(planned, { build: opts.build, progress: opts.progress, metadataFile, cacheFrom: opts.cacheFrom, cacheFromType: opts.cacheFromType, driver: opts.driver, exportCache });
   const parser = opts.progress === 'rawjson' ? new RawJsonProgress() : new PlainProgress();
   const started = Date.now();
   const emit = (lines: string[]) => lines.forEach((l) => opts.log(l));

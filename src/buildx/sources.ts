@@ -10,6 +10,10 @@ export interface CacheRefChecker {
   /** For copying a manifest to another tag (inline mode's `--full` copy). */
   getManifest?(ref: string): Promise<{ raw: Buffer; mediaType: string }>;
   putManifest?(ref: string, raw: Buffer, mediaType: string): Promise<string>;
+  /** How a found ref is read: default `ref@digest` (pinned); a gha scope stays as it is. */
+  pin?(ref: string, digest: string): string;
+  /** Names the store in warnings; default "cache registry". */
+  label?: string;
 }
 
 /** Copies the manifest at `from` to tag `to` in the same repository: no blob moves. */
@@ -49,10 +53,10 @@ export async function resolveCacheSources(refs: string[], checker: CacheRefCheck
       statuses.push({ ref: r.ref, status: 'error', detail: r.error });
       failures.push({ registry: r.ref.split('/')[0], error: r.error });
     } else if (r.head) {
-      pinned.set(r.ref, `${r.ref}@${r.head.digest}`);
+      pinned.set(r.ref, checker.pin ? checker.pin(r.ref, r.head.digest) : `${r.ref}@${r.head.digest}`);
       statuses.push({ ref: r.ref, status: 'imported' });
     } else {
-      statuses.push({ ref: r.ref, status: 'missing', detail: 'not in the registry yet' });
+      statuses.push({ ref: r.ref, status: 'missing', detail: checker.label ? `not in the ${checker.label} yet` : 'not in the registry yet' });
     }
   }
   // One warning per registry: when it is down, every ref fails the same way.
@@ -63,7 +67,7 @@ export async function resolveCacheSources(refs: string[], checker: CacheRefCheck
     else byRegistry.set(f.registry, { first: f.error, count: 1 });
   }
   const warnings = [...byRegistry.values()].map(
-    (e) => `cache registry check failed, building without those caches: ${e.first}${e.count > 1 ? ` (and ${e.count - 1} more ref(s) there)` : ''}`,
+    (e) => `${checker.label ?? 'cache registry'} check failed, building without those caches: ${e.first}${e.count > 1 ? ` (and ${e.count - 1} more ref(s) there)` : ''}`,
   );
   return { pinned, statuses, warnings };
 }

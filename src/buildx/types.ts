@@ -54,7 +54,7 @@ export interface BuildRecord {
   cachedSteps: number;
   cacheHitRatio: number;
   seconds: number;
-  mode: 'inline' | 'registry';
+  mode: 'inline' | 'registry' | 'gha';
   imageId?: string;
   digest?: string;
   /** Non-fatal problems: cache push denied, registry down, … */

@@ -48,3 +48,22 @@ export function cacheTag(stage: string, scope: string, variant?: 'full'): string
 export function cacheRef(repo: string, stage: string, scope: string, variant?: 'full'): string {
   return `${repo}:${cacheTag(stage, scope, variant)}`;
 }
+
+/** Names a stage's cache in a scope: a registry ref (`repo:tag`) or an Actions-cache scope. */
+export type CacheNamer = (stage: string, scope: string, variant?: 'full') => string;
+
+export function registryNamer(repo: string): CacheNamer {
+  return (stage, scope, variant) => cacheRef(repo, stage, scope, variant);
+}
+
+/**
+ * BuildKit's `type=gha` scope for a stage: `<image-key>/<stage>/<scope>`, so matrix images and stages never share an
+ * index. BuildKit keys the index entry `index-<this>-…`; Actions-cache keys allow 512 characters.
+ */
+export function ghaScope(imageKey: string, stage: string, scope: string): string {
+  return `${sanitizeTagPart(imageKey)}/${sanitizeTagPart(stage)}/${normaliseScope(scope)}`;
+}
+
+export function ghaNamer(imageKey: string): CacheNamer {
+  return (stage, scope) => ghaScope(imageKey, stage, scope);
+}

@@ -2,7 +2,7 @@
 // (transitively), for each read scope. Inline caches are min-mode — a stage's image only carries its own
 // layers — so a `COPY --from=deps` step needs deps' ref too. Pure.
 import type { Stage, StageGraph } from '../dockerfile/types.js';
-import { cacheRef } from './refs.js';
+import type { CacheNamer } from './refs.js';
 
 /** The tag name of a stage's cache: its `AS` name, or `stage-<index>` like BuildKit's progress output. */
 export function cacheStageName(stage: Stage): string {
@@ -35,7 +35,7 @@ export function stageWithDependencies(graph: StageGraph, name: string): Stage[] 
 export function candidateCacheRefs(
   graph: StageGraph,
   stageName: string,
-  repo: string,
+  name: CacheNamer,
   readScopes: string[],
   cached: (stage: Stage) => boolean = () => true,
   withFull = false,
@@ -43,9 +43,9 @@ export function candidateCacheRefs(
   const stages = stageWithDependencies(graph, stageName).filter(cached);
   const refs: string[] = [];
   for (const scope of readScopes) {
-    for (const stage of stages) refs.push(cacheRef(repo, cacheStageName(stage), scope));
+    for (const stage of stages) refs.push(name(cacheStageName(stage), scope));
     // Inline mode: the last complete export, which still holds what a partly cached re-export dropped.
-    if (withFull) for (const stage of stages) refs.push(cacheRef(repo, cacheStageName(stage), scope, 'full'));
+    if (withFull) for (const stage of stages) refs.push(name(cacheStageName(stage), scope, 'full'));
   }
   return [...new Set(refs)];
 }

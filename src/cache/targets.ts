@@ -10,7 +10,7 @@ import { cacheStageName } from './sources.js';
 
 /** What a build wrote, as far as these decisions need it (a BuildRecord fits). */
 export interface WrittenCaches {
-  mode: 'inline' | 'registry';
+  mode: 'inline' | 'registry' | 'gha';
   digest?: string;
   stages: { name: string; cacheRef?: string; cacheWrite?: 'pushed' | 'unchanged' | 'failed' }[];
 }
@@ -28,7 +28,7 @@ export function targetCacheRef(config: Config, graph: StageGraph, scope: string)
  * images, so there only pushed tags can be found.
  */
 export function upToDateRefs(config: Config, graph: StageGraph, ctx: RunContext): string[] {
-  const inline = config.cache.mode === 'registry' ? [] : decideCachePolicy(ctx, config.cache).readScopes.map((scope) => targetCacheRef(config, graph, scope));
+  const inline = config.cache.mode === 'registry' || config.cache.mode === 'gha' ? [] : decideCachePolicy(ctx, config.cache).readScopes.map((scope) => targetCacheRef(config, graph, scope));
   return [...inline.filter((r): r is string => Boolean(r)), ...(config.build.push ? config.build.tags : [])];
 }
 

@@ -108,8 +108,9 @@ export const OPTIONS: readonly OptionDef[] = [
     cli: { value: 'R', commands: [...BUILD, 'prune'] },
   },
   {
-    name: 'cache-mode', kind: 'choice', choices: ['auto', 'inline', 'registry'], default: 'auto',
-    description: '`auto` (probe the builder), `inline` (a cache image per stage; works on every driver) or `registry` (`--cache-to type=registry,mode=max`).',
+    name: 'cache-mode', kind: 'choice', choices: ['auto', 'inline', 'registry', 'gha'], default: 'auto',
+    description:
+      '`auto` (probe the builder: `gha` when no cache repository is set, else `registry`, else `inline`), `inline` (a cache image per stage; works on every driver), `registry` (`--cache-to type=registry,mode=max`) or `gha` (the Actions cache, scope `<image-key>/<stage>/<scope>`; no registry or login; needs the containerd image store or a docker-container builder).',
     cli: { flag: 'mode', value: 'M', commands: BUILD },
   },
   {

@@ -1,5 +1,5 @@
 /** Everything the user decides, typed and validated. Built by src/config only (inputs, flags, file). */
-export type CacheMode = 'auto' | 'inline' | 'registry';
+export type CacheMode = 'auto' | 'inline' | 'registry' | 'gha';
 export type ActionMode = 'build' | 'report' | 'prune';
 export type RuleLevel = 'warn' | 'fail';
 

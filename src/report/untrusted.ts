@@ -89,7 +89,7 @@ const stage = obj({
 const build = obj({
   stages: list(stage, L.stages),
   cacheSources: list(obj({ ref, status: oneOf('imported', 'missing', 'error'), detail: opt(text) }), L.cacheSources),
-  totalSteps: count, cachedSteps: count, cacheHitRatio: num(0, 1), seconds, mode: oneOf('inline', 'registry'),
+  totalSteps: count, cachedSteps: count, cacheHitRatio: num(0, 1), seconds, mode: oneOf('inline', 'registry', 'gha'),
   imageId: opt(id), digest: opt(id), warnings: texts(L.warnings),
   cacheRepo: opt(ref),
   cachePolicy: opt(obj({ readScopes: list(name, L.cacheScopes), writeScope: opt(name), reason: text })),

@@ -80,7 +80,7 @@ describe('build plan', () => {
     // Each stage build knows its own refs (read alone when one exists: pickSources); the image build reads none.
     expect(plan.builds.map((b) => b.ownSources?.map((r) => r.split(':')[2]))).toEqual([['deps--br-feat', 'deps--br-main'], ['build--br-feat', 'build--br-main'], ['stage-2--br-feat', 'stage-2--br-main'], undefined]);
     expect(plan.builds.every((b) => !b.completeCopyRef && !b.candidateSources.some((r) => r.endsWith('--full')))).toBe(true);
-    expect(plan.builds.map((b) => [b.kind, b.stage, b.registryCacheTo, b.output.type])).toEqual([
+    expect(plan.builds.map((b) => [b.kind, b.stage, b.cacheTo?.ref, b.output.type])).toEqual([
       ['stage', 'deps', 'localhost:5000/app-buildcache:deps--br-feat', 'cacheonly'],
       ['stage', 'build', 'localhost:5000/app-buildcache:build--br-feat', 'cacheonly'],
       ['stage', '2', 'localhost:5000/app-buildcache:stage-2--br-feat', 'cacheonly'],
@@ -99,6 +99,27 @@ describe('build plan', () => {
     ]);
   });
 
+  test('gha mode: Actions-cache scopes per stage, no cache repository needed, mode=max exports', () => {
+    const plan = planBuilds(input({ mode: 'gha', cacheRepo: undefined, ghaKey: 'web' }));
+    expect(plan.builds.map((b) => [b.kind, b.stage, b.cacheTo, b.output.type])).toEqual([
+      ['stage', 'deps', { type: 'gha', ref: 'web/deps/br-feat' }, 'cacheonly'],
+      ['stage', 'build', { type: 'gha', ref: 'web/build/br-feat' }, 'cacheonly'],
+      ['stage', '2', { type: 'gha', ref: 'web/stage-2/br-feat' }, 'cacheonly'],
+      ['image', '2', undefined, 'load'],
+    ]);
+    expect(plan.builds[1].ownSources).toEqual(['web/build/br-feat', 'web/build/br-main']);
+    expect(plan.builds[1].candidateSources).toEqual(['web/build/br-feat', 'web/deps/br-feat', 'web/build/br-main', 'web/deps/br-main']);
+    expect(plan.builds.some((b) => b.completeCopyRef)).toBe(false);
+    const argv = buildxArgv(plan.builds[0], {
+      build, progress: 'rawjson', metadataFile: '/t/m.json', cacheFrom: ['web/deps/br-main'], cacheFromType: 'gha', driver: 'docker', exportCache: true,
+    });
+    expect(argv.join(' ')).toContain('--cache-from type=gha,scope=web/deps/br-main --cache-to type=gha,scope=web/deps/br-feat,mode=max,ignore-error=true');
+  });
+
+  test('gha mode without an image key reads and writes nothing', () => {
+    expect(planBuilds(input({ mode: 'gha', cacheRepo: undefined })).builds.every((b) => !b.cacheTo && b.candidateSources.length === 0)).toBe(true);
+  });
+
   test('nothing written (read-only, PR without pr scope): stage by stage as branch runs, nothing exported or pushed', () => {
     const readOnly = planBuilds(input({ policy: { readScopes: ['br-main'], reason: 'read-only' }, readOnly: true, build: { ...build, push: true } }));
     // Each stage imports its own refs (and its dependencies'), as a branch run's stage builds do.
@@ -112,7 +133,7 @@ describe('build plan', () => {
     ]);
     for (const b of readOnly.builds.slice(0, 3)) {
       expect(b).toMatchObject({ output: { type: 'cacheonly' }, labels: {} });
-      expect(b.writesCacheRef ?? b.registryCacheTo ?? b.completeCopyRef).toBeUndefined();
+      expect(b.writesCacheRef ?? b.cacheTo ?? b.completeCopyRef).toBeUndefined();
     }
     expect(readOnly.builds[3].output).toEqual({ type: 'load', tags: ['localhost:5000/app:pr'] });
     expect(readOnly.warnings.join()).toMatch(/push skipped: read-only/);

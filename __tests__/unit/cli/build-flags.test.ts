@@ -24,7 +24,7 @@ describe('layerwise build flags', () => {
   });
 
   test.each([
-    [['--mode', 'max'], /^layerwise build --mode: expected one of auto, inline, registry, got 'max'$/],
+    [['--mode', 'max'], /^layerwise build --mode: expected one of auto, inline, registry, gha, got 'max'$/],
     [['--max-sources', '0'], /^layerwise build --max-sources: expected a whole number ≥ 1, got '0'$/],
     [['--cache-repo', 'ghcr.io/acme/app:latest'], /^layerwise build --cache-repo: expected a repository without tag or digest/],
     [['--build-arg', 'NO VALUE'], /^layerwise build --build-arg: expected KEY=VALUE, got 'NO VALUE'$/],

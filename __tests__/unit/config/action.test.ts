@@ -71,7 +71,7 @@ describe('readActionConfig', () => {
 
   test.each([
     ['push', 'maybe', "input push: expected true or false, got 'maybe'"],
-    ['cache-mode', 'gha', "input cache-mode: expected one of auto, inline, registry, got 'gha'"],
+    ['cache-mode', 'ghcr', "input cache-mode: expected one of auto, inline, registry, gha, got 'ghcr'"],
     ['mode', 'deploy', "input mode: expected one of build, report, prune, got 'deploy'"],
     ['cache-max-sources', '0', "input cache-max-sources: expected a whole number ≥ 1, got '0'"],
     ['top-files', 'ten', "input top-files: expected a whole number from 0 to 100, got 'ten'"],
