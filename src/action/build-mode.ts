@@ -12,6 +12,7 @@ import type { RunContext } from '../core/run-context.js';
 import { realPipelineIO } from '../pipeline/adapters.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { removeIntermediateImages } from '../prune/index.js';
+import { actionsCacheResultStore } from '../uptodate/actions-cache-results.js';
 import type { Report } from '../report/types.js';
 import type { ModeOutcome } from './outcome.js';
 
@@ -30,6 +31,7 @@ export async function buildMode(config: Config, ctx: RunContext, env: NodeJS.Pro
     warn: (message) => core.warning(message),
     extraBaselineStores: cacheStore ? [cacheStore] : [],
     baselineWriter: cacheStore,
+    actionsResultStore: actionsCacheResultStore({ dir: `${env.RUNNER_TEMP ?? '/tmp'}/layerwise-result`, imageKey: config.imageKey }),
     publish: async ({ report, markdown }) => {
       const published = await publish({ report, markdown, ctx, config, octokit });
       core.info(`layerwise: comment ${published.comment.action}${published.comment.reason ? ` (${published.comment.reason})` : ''}; ${published.annotations} annotation(s)`);

@@ -48,10 +48,12 @@ export function pushedByThisRun(written: WrittenCaches | undefined, ref: string)
 }
 
 /**
- * The base branch's final image in the cache registry, to compare with — unless this run just pushed that very
- * ref (a branch run's own scope): then it holds this run's image, not a baseline.
+ * The base branch's final image in the cache registry, to compare with (inline caches only) — unless this run
+ * just pushed that very ref (a branch run's own scope): then it holds this run's image, not a baseline.
  */
 export function registryBaselineRef(config: Config, graph: StageGraph, branch: string, written: WrittenCaches | undefined): string | undefined {
+  // Registry-mode caches are cache manifests, not images (and gha caches are not in the registry at all).
+  if (config.cache.mode === 'registry' || config.cache.mode === 'gha' || (written && written.mode !== 'inline')) return undefined;
   const ref = targetCacheRef(config, graph, branchScope(branch));
   return ref && !pushedByThisRun(written, ref) ? ref : undefined;
 }

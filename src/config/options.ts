@@ -125,7 +125,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { name: 'cache-max-sources', kind: 'count', min: 1, default: '20', description: 'Most `--cache-from` sources passed to one stage build.', cli: { flag: 'max-sources', value: 'N', commands: BUILD } },
   {
     name: 'skip-unchanged', kind: 'flag', default: 'true',
-    description: 'Skip the build when an image for the same inputs (Dockerfile, kept context files, build args, base image digests) exists: the target\'s inline cache image, or an image at the pushed tags (registry-mode caches are cache manifests, so there only pushed tags count).',
+    description: 'Skip the build when an image for the same inputs (Dockerfile, kept context files, build args, base image digests) exists: the target\'s inline cache image, an image at the pushed tags, or (runs that push no image) the result a `registry` or `gha` mode run stored by content key — an artifact in the cache repository, an Actions-cache entry. A skipped run reports the stored measurement.',
     cli: { flag: 'no-skip-unchanged', negate: true, commands: ['run'], help: 'build even when an image for the same inputs exists' },
   },
   { name: 'max-size', kind: 'rule', description: 'Size budget for the compressed image (what a pull downloads), e.g. `150MB` (MB = 10^6 bytes, MiB = 2^20).', cli: { value: 'SIZE', commands: MEASURE } },

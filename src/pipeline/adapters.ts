@@ -15,7 +15,9 @@ import { analyzeImage } from '../image/analyze.js';
 import { daemonImage, daemonVersion, dockerClient, registryImage, registryLayerSizes } from '../image/sources.js';
 import { formatImageRef, parseImageRef, RegistryClient } from '../registry/index.js';
 import { decideUpToDate, retagByDigest } from '../uptodate/index.js';
-import type { PipelineIO } from './io.js';
+import { registryResultStore } from '../uptodate/registry-results.js';
+import type { ResultStore } from '../uptodate/stored-result.js';
+import type { PipelineIO, UpToDateHit } from './io.js';
 
 export interface AdapterOptions {
   config: Config;
@@ -25,6 +27,8 @@ export interface AdapterOptions {
   /** Tried before the registry store: the baseline the action stores with @actions/cache, or a file given to the CLI. */
   extraBaselineStores?: BaselineStore[];
   baselineWriter?: WritableBaselineStore;
+  /** The action's Actions-cache store of results by content key (gha mode); the cache repository's is added here. */
+  actionsResultStore?: ResultStore;
   /** The action's or the CLI's last step (comment and summary, or files and terminal). */
   publish?: PipelineIO['publish'];
   exec?: Exec;
@@ -35,6 +39,8 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO {
   const registry = new RegistryClient({ env, timeoutMs: 15_000, warn: opts.warn });
   const docker = dockerClient(env.DOCKER_HOST);
   const platform = config.build.platforms[0];
+  const registryResults = config.cache.repo && config.cache.mode !== 'gha' ? registryResultStore(registry, config.cache.repo) : undefined;
+  const resultStores = [registryResults, opts.actionsResultStore].filter((s): s is ResultStore => Boolean(s));
   /**
    * Sizes read from a pushed copy count only when that copy holds every layer of the image measured: a tag may
    * have been overwritten by a concurrent run since. Otherwise every layer's gzip size is estimated (marked ≈).
@@ -61,7 +67,9 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO {
     // Unreachable: the build step reports the daemon in its own words.
     engineVersion: () => daemonVersion(docker),
     async checkUpToDate({ config: c, dockerfile, lookupRefs }) {
-      if (!lookupRefs.length) return { warnings: [] };
+      // Pushed tags carry the key themselves: stored results stand in only for runs that push no image.
+      const stores = c.build.push ? [] : resultStores;
+      if (!lookupRefs.length && !stores.length) return { warnings: [] };
       const d = await decideUpToDate({
         client: registry,
         contextDir: c.build.context,
@@ -73,8 +81,14 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO {
         platforms: c.build.platforms,
         lookupRefs,
       });
-      const hit = d.hit && d.key ? { key: d.key, ref: pinned(d.hit.ref, d.hit.digest), seconds: d.seconds } : undefined;
-      return { key: d.key, hit, warnings: d.warnings };
+      const warnings = [...d.warnings];
+      const hit = d.hit && d.key ? { key: d.key, ref: pinned(d.hit.ref, d.hit.digest), seconds: d.seconds } : await findStored(d.key, stores, warnings);
+      return { key: d.key, hit, warnings };
+    },
+    async saveResult(result, mode) {
+      const store = mode === 'gha' ? opts.actionsResultStore : mode === 'registry' ? registryResults : undefined;
+      const where = await store?.save(result, opts.warn);
+      if (where) opts.log(`layerwise: result stored by content key as ${where}`);
     },
     async retag(hit) {
       const tags = config.build.push ? config.build.tags : [];
@@ -114,6 +128,16 @@ async function pushedLayerSizes(ref: string | undefined, platform: string | unde
     warn(`compressed sizes are estimated with gzip: ${ref} could not be read (${(err as Error).message.split('\n')[0]})`);
     return undefined;
   }
+}
+
+async function findStored(key: string | undefined, stores: ResultStore[], warnings: string[]): Promise<UpToDateHit | undefined> {
+  if (!key) return undefined;
+  const started = Date.now();
+  for (const store of stores) {
+    const found = await store.find(key, (w) => warnings.push(w));
+    if (found) return { key, ref: found.where, seconds: (Date.now() - started) / 1000, stored: found.result };
+  }
+  return undefined;
 }
 
 function pinned(ref: string, digest: string): string {

@@ -9,6 +9,7 @@ import type { Config } from '../config/types.js';
 import type { StageGraph } from '../dockerfile/types.js';
 import type { ImageAnalysis } from '../image/types.js';
 import type { Report } from '../report/types.js';
+import type { StoredResult } from '../uptodate/stored-result.js';
 
 export interface BuildRequest extends BuildInputs {
   log: (line: string) => void;
@@ -18,9 +19,11 @@ export interface BuildRequest extends BuildInputs {
 /** An image built earlier from the same inputs (same content key). */
 export interface UpToDateHit {
   key: string;
-  /** Where it is, pinned by digest. */
+  /** Where it is, pinned by digest; for a stored result, the entry or artifact that holds it. */
   ref: string;
   seconds: number;
+  /** Found as a stored result (gha and registry-mode caches carry no image): the measured image, no image to tag. */
+  stored?: StoredResult;
 }
 
 export interface UpToDateRequest {
@@ -52,6 +55,8 @@ export interface PipelineIO {
   engineVersion?(): Promise<string | undefined>;
   /** Content key of this run's inputs and an image already built from them, if any. */
   checkUpToDate?(request: UpToDateRequest): Promise<UpToDateCheck>;
+  /** A run that built without pushing stores its result by content key where its cache mode keeps caches. */
+  saveResult?(result: StoredResult, mode: BuildRecord['mode']): Promise<void>;
   /** A skipped build: give the existing image the tags asked for. */
   retag?(hit: UpToDateHit): Promise<void>;
   build(request: BuildRequest): Promise<BuildRecord>;

@@ -16,6 +16,7 @@ import type { StageGraph } from '../dockerfile/types.js';
 import type { ImageAnalysis } from '../image/types.js';
 import { commentBodyLimit } from '../publish/marker.js';
 import { buildReport, renderJson } from '../report/build.js';
+import { limitAnalysis } from '../report/limit-report.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { redactDeep, secretValues } from '../report/redact.js';
 import type { Report } from '../report/types.js';
@@ -74,6 +75,7 @@ export async function runPipeline(config: Config, ctx: RunContext, io: PipelineI
   const markdown = renderMarkdown(report, { maxChars: commentBodyLimit(config.imageKey) });
   await io.writeReport(config.reportPath, renderJson(report));
   await saveBaseline(config, ctx, imageRef, image, io);
+  await saveResult(config, ctx, upToDate, record, image, io);
   await io.publish?.({ report, markdown });
   return { graph, record, report, markdown };
 }
@@ -119,6 +121,11 @@ interface Built {
  */
 async function buildAndMeasure(config: Config, ctx: RunContext, graph: StageGraph, upToDate: UpToDate, io: PipelineIO): Promise<Built & { measured: ImageAnalysis }> {
   const warnings = [...upToDate.warnings];
+  if (upToDate.hit?.stored) {
+    const { stored } = upToDate.hit;
+    io.log(`layerwise: up to date — ${upToDate.hit.ref} holds the result for the same inputs (built ${stored.savedAt}); build skipped`);
+    return { record: skippedRecord(upToDate.hit, warnings), imageRef: stored.imageId ?? stored.digest ?? upToDate.hit.ref, source: 'registry', measured: stored.analysis };
+  }
   if (upToDate.hit) {
     const hit = upToDate.hit;
     try {
@@ -166,6 +173,20 @@ async function saveBaseline(config: Config, ctx: RunContext, imageRef: string, i
   }
 }
 
+/**
+ * A run that looked for a result, found none, built without pushing and may write caches stores what it measured
+ * by content key, where its cache mode keeps caches (gha: the Actions cache; registry: the cache repository).
+ * Pushed images carry the key themselves; inline cache images too.
+ */
+async function saveResult(config: Config, ctx: RunContext, upToDate: UpToDate, record: BuildRecord, image: ImageAnalysis, io: PipelineIO): Promise<void> {
+  if (!upToDate.key || upToDate.hit || config.build.push || record.mode === 'inline' || !record.cachePolicy?.writeScope || !io.saveResult) return;
+  await io.saveResult(
+    // Cut to the limits it is read back with, so a big image's result is not refused by the next run.
+    { contentKey: upToDate.key, analysis: limitAnalysis(image, (m) => io.log(`layerwise: stored result: ${m}`)), imageId: record.imageId, digest: record.digest, commit: ctx.sha, savedAt: new Date().toISOString() },
+    record.mode,
+  );
+}
+
 function skippedRecord(hit: UpToDateHit, warnings: string[]): BuildRecord {
   return {
     stages: [],
@@ -175,7 +196,8 @@ function skippedRecord(hit: UpToDateHit, warnings: string[]): BuildRecord {
     cacheHitRatio: 1,
     seconds: hit.seconds,
     mode: 'inline',
-    digest: hit.ref.includes('@') ? hit.ref.slice(hit.ref.indexOf('@') + 1) : undefined,
+    digest: hit.stored ? hit.stored.digest : hit.ref.includes('@') ? hit.ref.slice(hit.ref.indexOf('@') + 1) : undefined,
+    ...(hit.stored?.imageId ? { imageId: hit.stored.imageId } : {}),
     warnings,
     upToDate: { key: hit.key, ref: hit.ref },
   };

@@ -42,11 +42,12 @@ test('exact compressed sizes come from a pushed copy of the image: the final tag
   expect(pushedTwin(config, graph, undefined)).toBeUndefined();
 });
 
-test('up-to-date lookups: the target cache image in each read scope (inline), then pushed tags; none from registry-mode caches', () => {
+test('up-to-date lookups: the target cache image in each read scope (inline), then pushed tags; none from registry-mode or gha caches', () => {
   expect(upToDateRefs(config, graph, pr)).toEqual(['r/c:app--br-main']);
   const pushing = { ...config, build: { ...config.build, push: true, tags: ['r/app:pr-7'] } };
   expect(upToDateRefs({ ...pushing, cache: { ...config.cache, writePrScope: true } }, graph, pr)).toEqual(['r/c:app--pr-7', 'r/c:app--br-main', 'r/app:pr-7']);
   expect(upToDateRefs({ ...pushing, cache: { ...config.cache, mode: 'registry' } }, graph, pr)).toEqual(['r/app:pr-7']);
+  expect(upToDateRefs({ ...pushing, cache: { ...config.cache, mode: 'gha' } }, graph, pr)).toEqual(['r/app:pr-7']);
 });
 
 test("the registry baseline is the branch's target cache image, unless this run just pushed it", () => {
@@ -54,4 +55,8 @@ test("the registry baseline is the branch's target cache image, unless this run 
   const own = { ...record, stages: [{ name: 'app', steps: 1, cachedSteps: 0, seconds: 1, cacheRef: 'r/c:app--br-main', pushed: true, cacheWrite: 'pushed' as const, cacheFrom: [], stepDetails: [] }] };
   expect(registryBaselineRef(config, graph, 'main', own)).toBeUndefined();
   expect(registryBaselineRef({ ...config, cache: { ...config.cache, repo: undefined } }, graph, 'main', record)).toBeUndefined();
+  // Registry-mode tags are cache manifests; gha caches are not in the registry.
+  expect(registryBaselineRef(config, graph, 'main', { ...record, mode: 'registry' })).toBeUndefined();
+  expect(registryBaselineRef({ ...config, cache: { ...config.cache, mode: 'registry' } }, graph, 'main', undefined)).toBeUndefined();
+  expect(registryBaselineRef({ ...config, cache: { ...config.cache, mode: 'gha' } }, graph, 'main', undefined)).toBeUndefined();
 });

@@ -158,3 +158,34 @@ test('the baseline branch is what the run merges into, else its own branch', () 
   expect(baselineBranch({ ...push, branch: undefined, defaultBranch: 'trunk' })).toBe('trunk');
 });
 
+
+describe('results stored by content key (gha and registry-mode caches carry no image with the key)', () => {
+  const stored = { contentKey: 'k5', analysis: image(700), imageId: `sha256:${'1'.repeat(64)}`, digest: `sha256:${'2'.repeat(64)}`, savedAt: '2026-12-01T10:00:00.000Z' };
+  const gha: BuildRecord = { ...record, mode: 'gha', cachePolicy: { readScopes: ['br-main'], writeScope: 'br-main', reason: 'branch main' } };
+
+  test('a stored hit skips the build and reports the stored measurement: no image to tag, none to analyse', async () => {
+    const { io, calls } = fakeIO({ key: 'k5', hit: { key: 'k5', ref: 'Actions cache entry layerwise-result-v1-app-k5', seconds: 0.1, stored }, warnings: [] });
+    const { report, record: rec } = await runPipeline(config, push, io);
+    expect(calls.filter((c) => /^(retag|analyze|build)/.test(c))).toEqual([]);
+    expect(report.image.compressedBytes).toBe(700);
+    expect(rec).toMatchObject({ totalSteps: 0, digest: stored.digest, imageId: stored.imageId, upToDate: { key: 'k5', ref: 'Actions cache entry layerwise-result-v1-app-k5' } });
+  });
+
+  test('a miss that builds without pushing stores its result when it may write caches, in the mode it built with', async () => {
+    const runs: [RunContext, BuildRecord, Config, string[]][] = [
+      [push, gha, config, ['gha k6 sha256:img']],
+      [push, { ...gha, mode: 'registry' }, config, ['registry k6 sha256:img']],
+      [push, record, config, []], // inline: the target's cache image carries the key
+      [pr, { ...gha, cachePolicy: { readScopes: ['br-main'], reason: 'pull request' } }, config, []], // writes no cache: stores nothing
+      [push, gha, { ...config, build: { ...config.build, push: true, tags: ['r/app:1'] } }, []], // the pushed image carries the key
+    ];
+    for (const [ctx, built, c, expected] of runs) {
+      const { io } = fakeIO({ key: 'k6', warnings: [] });
+      const saves: string[] = [];
+      io.build = async () => built;
+      io.saveResult = async (result, mode) => void saves.push(`${mode} ${result.contentKey} ${result.imageId}`);
+      await runPipeline(c, ctx, io);
+      expect(saves).toEqual(expected);
+    }
+  });
+});
