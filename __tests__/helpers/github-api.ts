@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { actionsCacheRoute, type ActionsCacheFakeState, type FakeActionsCache } from './github-api-actions-cache.js';
 import { freePort, listen } from './net.js';
 
 const require = createRequire(import.meta.url);
@@ -19,6 +20,11 @@ export const GITHUB_PATHS = [
   '/repos/{owner}/{repo}/issues/comments/{comment_id}',
   '/repos/{owner}/{repo}/pulls',
   '/repos/{owner}/{repo}/commits/{commit_sha}/pulls',
+  '/repos/{owner}/{repo}/branches',
+  '/repos/{owner}/{repo}/actions/caches',
+  '/repos/{owner}/{repo}/actions/caches/{cache_id}',
+  '/repos/{owner}/{repo}/actions/cache/usage',
+  '/repos/{owner}/{repo}/actions/cache/storage-limit',
 ];
 
 type Json = Record<string, unknown>;
@@ -81,8 +87,11 @@ export interface LoggedRequest {
 const BOT: FakeUser = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
 
 /** State of the fake; tests seed and inspect it directly. */
-export class FakeGitHubState {
+export class FakeGitHubState implements ActionsCacheFakeState {
   comments: FakeComment[] = [];
+  actionsCaches: FakeActionsCache[] = [];
+  branches = new Map<string, string[]>();
+  cacheLimitGb?: number;
   pulls: FakePull[] = [];
   /** Who the token belongs to (the author of what it creates). */
   tokenUser: FakeUser = BOT;
@@ -105,6 +114,9 @@ export class FakeGitHubState {
   reset(): void {
     this.comments = [];
     this.pulls = [];
+    this.actionsCaches = [];
+    this.branches.clear();
+    this.cacheLimitGb = undefined;
     this.tokenUser = BOT;
     this.denyWrites = undefined;
     this.hiddenRepos.clear();
@@ -207,6 +219,7 @@ function handler(state: FakeGitHubState, publicOrigin: () => string) {
       if (repoOf && state.hiddenRepos.has(`${decodeURIComponent(repoOf[1])}/${decodeURIComponent(repoOf[2])}`)) {
         return status(404), forbidden(res, 404);
       }
+      if (await actionsCacheRoute(state, req, res, url, { send, forbidden, linkHeader, status })) return;
       if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/))) {
         const issue = `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}#${m[3]}`;
         if (method === 'GET') {

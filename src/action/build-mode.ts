@@ -13,6 +13,8 @@ import { realPipelineIO } from '../pipeline/adapters.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { removeIntermediateImages } from '../prune/index.js';
 import { actionsCacheResultStore } from '../uptodate/actions-cache-results.js';
+import { readActionsCacheUsage } from '../prune/actions-cache.js';
+import type { ActionsCacheUsage } from '../prune/actions-cache-plan.js';
 import type { Report } from '../report/types.js';
 import type { ModeOutcome } from './outcome.js';
 
@@ -31,6 +33,7 @@ export async function buildMode(config: Config, ctx: RunContext, env: NodeJS.Pro
     warn: (message) => core.warning(message),
     extraBaselineStores: cacheStore ? [cacheStore] : [],
     baselineWriter: cacheStore,
+    actionsCacheUsage: config.githubToken ? () => cacheUsage(config.githubToken as string, ctx.repository) : undefined,
     actionsResultStore: actionsCacheResultStore({ dir: `${env.RUNNER_TEMP ?? '/tmp'}/layerwise-result`, imageKey: config.imageKey }),
     publish: async ({ report, markdown }) => {
       const published = await publish({ report, markdown, ctx, config, octokit });
@@ -63,4 +66,15 @@ export async function buildMode(config: Config, ctx: RunContext, env: NodeJS.Pro
 export function verdictFailure(report: Report): string | undefined {
   if (report.verdict.status !== 'fail') return undefined;
   return `size budget failed: ${report.verdict.deciding.map((r) => r.message).join('; ') || report.verdict.summary}`;
+}
+
+/** The quota line needs `actions: read`; without it the report just has no such line. */
+async function cacheUsage(token: string, repository: string): Promise<ActionsCacheUsage | undefined> {
+  const [owner, repo] = repository.split('/');
+  try {
+    return await readActionsCacheUsage(createOctokit(token), { owner, repo });
+  } catch (err) {
+    core.info(`layerwise: Actions-cache usage not shown (${(err as Error).message.split('\n')[0]}); it needs a token with actions: read`);
+    return undefined;
+  }
 }

@@ -65,6 +65,8 @@ export interface BuildRecord {
   cacheRepo?: string;
   /** Scopes read and written, and why (the report explains a missing cache write with it). */
   cachePolicy?: { readScopes: string[]; writeScope?: string; reason: string };
+  /** Gha mode: how much of the repository's Actions-cache quota the stage caches use (when the token may read it). */
+  actionsCache?: { stageBytes: number; stageEntries: number; totalBytes: number; quotaBytes: number; quotaKnown: boolean };
   /** Each `docker buildx build` run: what it built and how long it took. */
   invocations?: { kind: 'stage' | 'image'; stage: string; target?: string; seconds: number; cacheFrom: number; writes?: string }[];
   /** Bytes sent as build context (files not excluded by .dockerignore). */

@@ -54,7 +54,7 @@ const MEASURE: readonly CliCommand[] = ['run', 'analyze'];
 export const OPTIONS: readonly OptionDef[] = [
   {
     name: 'mode', kind: 'choice', choices: ['build', 'report', 'prune'], default: 'build',
-    description: 'What to do: `build` (build, measure, compare, comment), `report` (post the comment for a report made by a `pull_request` run — use from a `workflow_run` workflow so fork PRs get comments safely), `prune` (remove cache tags of closed PRs, deleted branches and old manifests from the cache repository).',
+    description: 'What to do: `build` (build, measure, compare, comment), `report` (post the comment for a report made by a `pull_request` run — use from a `workflow_run` workflow so fork PRs get comments safely), `prune` (remove cache tags of closed PRs, deleted branches and old manifests from the cache repository; in `gha` cache mode, or with no cache repository, the Actions-cache entries of closed PRs and deleted branches — the token needs `actions: write`).',
   },
   {
     name: 'dockerfile', kind: 'text',

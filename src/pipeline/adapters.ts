@@ -29,6 +29,8 @@ export interface AdapterOptions {
   baselineWriter?: WritableBaselineStore;
   /** The action's Actions-cache store of results by content key (gha mode); the cache repository's is added here. */
   actionsResultStore?: ResultStore;
+  /** Gha mode's quota line (the action, with a token that may read the repository's caches). */
+  actionsCacheUsage?: PipelineIO['actionsCacheUsage'];
   /** The action's or the CLI's last step (comment and summary, or files and terminal). */
   publish?: PipelineIO['publish'];
   exec?: Exec;
@@ -115,6 +117,7 @@ export function realPipelineIO(opts: AdapterOptions): PipelineIO {
       await writeFile(path, json);
     },
     ...(opts.publish ? { publish: opts.publish } : {}),
+    ...(opts.actionsCacheUsage ? { actionsCacheUsage: opts.actionsCacheUsage } : {}),
     log: opts.log,
     warn: opts.warn,
   };

@@ -57,6 +57,8 @@ export interface PipelineIO {
   checkUpToDate?(request: UpToDateRequest): Promise<UpToDateCheck>;
   /** A run that built without pushing stores its result by content key where its cache mode keeps caches. */
   saveResult?(result: StoredResult, mode: BuildRecord['mode']): Promise<void>;
+  /** Gha mode: the stage caches' share of the repository's Actions-cache quota; undefined when it cannot be read. */
+  actionsCacheUsage?(): Promise<BuildRecord['actionsCache']>;
   /** A skipped build: give the existing image the tags asked for. */
   retag?(hit: UpToDateHit): Promise<void>;
   build(request: BuildRequest): Promise<BuildRecord>;

@@ -57,6 +57,10 @@ export async function runPipeline(config: Config, ctx: RunContext, io: PipelineI
   // Values of build args named like secrets leave the process as `***`, in every file and comment.
   const secrets = secretValues(config.build.buildArgs);
   const image = redactDeep(measured, secrets);
+  if (record.mode === 'gha' && io.actionsCacheUsage) {
+    const usage = await io.actionsCacheUsage();
+    if (usage) record.actionsCache = usage;
+  }
   const found = await findBaseline(config, ctx, graph, record, image, io);
   const diff = found.baseline ? compareImages(found.baseline.analysis, image, { topFiles: config.topFiles }) : null;
   const verdict = evaluateBudget(config.budget, { current: image, diff, baseline: found.baseline ?? null });

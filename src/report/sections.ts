@@ -236,9 +236,18 @@ export function cacheSection(b: BuildRecord | null): string {
       ? ['| Stage | Steps cached | Time | Time on cache misses | Stage cache |', '|---|--:|--:|--:|---|', ...rows, '']
       : []),
     ...(sources.length ? ['**Cache sources**', '', ...sources, ''] : ['_No cache sources were used._', '']),
+    ...quotaLine(b.actionsCache),
     ...b.warnings.slice(0, 20).map((w) => `- ⚠️ ${esc(w.slice(0, 300))}`),
   ];
   return details(title, body.join('\n').trimEnd());
+}
+
+/** Gha mode: the stage caches' share of the repository's Actions-cache quota (GitHub evicts beyond it). */
+function quotaLine(q: BuildRecord['actionsCache']): string[] {
+  if (!q) return [];
+  const share = q.quotaBytes > 0 ? formatPercent(Math.round((n(q.stageBytes) / n(q.quotaBytes)) * 1000) / 10) : '?';
+  const quota = `${formatBytes(n(q.quotaBytes))}${q.quotaKnown ? '' : ' (GitHub\'s default)'}`;
+  return [`🗄️ Actions cache: stage caches use ${formatBytes(n(q.stageBytes))} in ${n(q.stageEntries)} entries, ${share} of the repository's ${quota}; all caches ${formatBytes(n(q.totalBytes))}.`, ''];
 }
 
 function seconds(s: number): string {

@@ -93,6 +93,7 @@ const build = obj({
   imageId: opt(id), digest: opt(id), warnings: texts(L.warnings),
   cacheRepo: opt(ref),
   cachePolicy: opt(obj({ readScopes: list(name, L.cacheScopes), writeScope: opt(name), reason: text })),
+  actionsCache: opt(obj({ stageBytes: bytes, stageEntries: count, totalBytes: bytes, quotaBytes: bytes, quotaKnown: bool })),
   invocations: opt(list(obj({
     kind: oneOf('stage', 'image'), stage: name, target: opt(name), seconds, cacheFrom: count, writes: opt(text),
   }), L.invocations)),

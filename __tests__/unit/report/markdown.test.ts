@@ -120,6 +120,15 @@ describe('renderMarkdown: build and warning variants', () => {
     expectWellFormed(md);
   });
 
+  test("gha mode: the stage caches' share of the repository's Actions-cache quota", () => {
+    const report = fullReport();
+    report.build = { ...build, mode: 'gha', actionsCache: { stageBytes: 1_234_000_000, stageEntries: 42, totalBytes: 2_500_000_000, quotaBytes: 10e9, quotaKnown: false } };
+    const md = renderMarkdown(report);
+    expect(md).toContain("🗄️ Actions cache: stage caches use 1.23 GB in 42 entries, 12.3 % of the repository's 10.0 GB (GitHub's default); all caches 2.50 GB.");
+    expect(md).toContain('(gha mode)');
+    expectWellFormed(md);
+  });
+
   test("BuildKit's Dockerfile checks: one collapsed list, a docs link only to docs.docker.com, hostile text inert", () => {
     const report = fullReport();
     report.build = {
