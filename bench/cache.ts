@@ -1,13 +1,16 @@
 // Cache benchmark: each scenario is measured as a fresh runner (local images and build cache wiped, registry
 // kept) after the seed builds its history needs, for each strategy in turn (interleaved, BENCH_REPEATS times).
 // Strategies: a plain build, the naive `--cache-from <final image>`, the peer recipe careful teams run today
-// (build-push-action's one registry ref with mode=max, where the engine can export it) and layerwise.
+// (build-push-action's one registry ref with mode=max, where the engine can export it) and layerwise; where the
+// engine can export caches, also both with the Actions cache (a local Twirp v2 cache service with Azurite, as in
+// the tests: build-push-action's `type=gha,mode=max` recipe next to layerwise's gha mode).
 // Ratios divide by the same scenario's plain build and the peer's. Prints a table and, last, one line of JSON.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startCacheService } from '../__tests__/helpers/cache-service.js';
 import {
-  applyChange, benchConfig, benchContext, freshRunner, layerwiseBuild, makeFixture, naiveBuild, peerBuild, plainBuild, REGISTRY,
+  applyChange, benchConfig, benchContext, freshRunner, githubRef, layerwiseBuild, makeFixture, naiveBuild, peerBuild, peerGhaBuild, plainBuild, REGISTRY,
   type Branch, type BuildResult, type Engine,
 } from './lib.js';
 
@@ -50,7 +53,24 @@ if (onlyEngines) engines.splice(0, engines.length, ...engines.filter((e) => only
 
 type Strategy = { name: string; build: (dir: string, branch: Branch, cached: boolean) => Promise<BuildResult> };
 
+// BENCH_GHA=0 leaves the Actions-cache rows out.
+const ghaService = engines.some((e) => e.peer) && process.env.BENCH_GHA !== '0' ? await startCacheService() : undefined;
+/** Each build runs as its branch's runner would: the cache service scoped to its ref, reading main's too. */
+function asRunner(branch: Branch): void {
+  if (!ghaService) return;
+  ghaService.state.writeScope = githubRef(branch);
+  ghaService.state.readScopes = [...new Set([githubRef(branch), githubRef('main')])];
+  Object.assign(process.env, ghaService.env);
+}
+
+// BENCH_STRATEGIES=plain,peer-gha,layerwise-gha measures only those (names as in the table, by prefix).
+const onlyStrategies = process.env.BENCH_STRATEGIES?.split(',');
+
 function strategies(engine: BenchEngine, id: string): Strategy[] {
+  return allStrategies(engine, id).filter((s) => !onlyStrategies || onlyStrategies.some((o) => s.name.startsWith(o)));
+}
+
+function allStrategies(engine: BenchEngine, id: string): Strategy[] {
   const naiveRef = `${REGISTRY}/bench-naive-${id}:latest`;
   const peerRef = `${REGISTRY}/bench-peer-${id}:buildcache`;
   const cacheRepo = `${REGISTRY}/bench-lw-${id}-buildcache`;
@@ -59,6 +79,12 @@ function strategies(engine: BenchEngine, id: string): Strategy[] {
     { name: 'naive', build: (dir, _b, cached) => naiveBuild(engine, dir, naiveRef, cached) },
     ...(engine.peer ? [{ name: 'peer mode=max', build: (dir: string, _b: Branch, cached: boolean) => peerBuild(engine, dir, peerRef, cached) }] : []),
     { name: `layerwise-${engine.mode}`, build: (dir, branch) => layerwiseBuild(engine, benchConfig(dir, cacheRepo, engine.mode), benchContext(branch)) },
+    ...(engine.peer && ghaService
+      ? [
+          { name: 'peer-gha mode=max', build: (dir: string, _b: Branch, cached: boolean) => peerGhaBuild(engine, dir, `peer-${id}`, cached) },
+          { name: 'layerwise-gha', build: (dir: string, branch: Branch) => layerwiseBuild(engine, benchConfig(dir, undefined, 'gha', `bench-${id}`), benchContext(branch)) },
+        ]
+      : []),
   ];
 }
 
@@ -72,11 +98,13 @@ async function measure(engine: Engine, scenario: Scenario, strategy: Strategy): 
       if ('change' in step) applyChange(dir, step.change);
       else if (strategy.name !== 'plain') {
         freshRunner(engine);
+        asRunner(step.seed);
         await strategy.build(dir, step.seed, seeded);
         seeded = true;
       }
     }
     freshRunner(engine);
+    asRunner(scenario.branch);
     return await strategy.build(dir, scenario.branch, seeded);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -111,7 +139,8 @@ const fmt = (v: number | undefined) => (v === undefined ? '' : `${v.toFixed(2)}Ã
 const ratios = rows.map((r) => {
   const own = seconds(r)!;
   const plain = seconds(rowOf(r.engine, r.scenario, 'plain'));
-  const peer = seconds(rowOf(r.engine, r.scenario, 'peer'));
+  // Each cache store against the peer recipe on the same store: gha rows against build-push-action's type=gha.
+  const peer = seconds(rowOf(r.engine, r.scenario, r.strategy.endsWith('-gha') ? 'peer-gha' : 'peer mode'));
   return { engine: r.engine, scenario: r.scenario, strategy: r.strategy, seconds: own, vsPlain: plain && own / plain, vsPeer: peer && own / peer };
 });
 
@@ -128,3 +157,4 @@ for (const r of rows) {
 }
 console.log(table.join('\n'));
 console.log(JSON.stringify({ vendorFiles: FILES, repeats: REPEATS, rows, ratios }));
+await ghaService?.close();

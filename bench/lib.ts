@@ -131,6 +131,21 @@ export function peerBuild(engine: Engine, dir: string, cacheRef: string, useCach
   return buildx(engine, ['--load', '-t', `${cacheRef.replace(/:[^:/]*$/, '')}:image`, ...from, '--cache-to', `type=registry,ref=${cacheRef},mode=max`, dir]);
 }
 
+/**
+ * The same recipe with the Actions cache (build-push-action's `cache-from: type=gha`, `cache-to: type=gha,mode=max`),
+ * in one scope of its own; GitHub's refs still separate branches (the runner's token says which it may read).
+ */
+export function peerGhaBuild(engine: Engine, dir: string, scope: string, useCache: boolean): Promise<BuildResult> {
+  const from = useCache ? ['--cache-from', `type=gha,scope=${scope}`] : [];
+  return buildx(engine, ['--load', '-t', `${REGISTRY}/bench-peer-gha:image`, ...from, '--cache-to', `type=gha,scope=${scope},mode=max`, dir]);
+}
+
+/** The GitHub ref a branch run has: what the Actions cache scopes its entries by. */
+export function githubRef(branch: Branch): string {
+  const ctx = benchContext(branch);
+  return ctx.pr ? `refs/pull/${ctx.pr.number}/merge` : `refs/heads/${ctx.branch}`;
+}
+
 /** Branch runs: the default branch, another branch, and the first run of a new PR on the default branch. */
 export type Branch = 'main' | 'other' | 'pr';
 
@@ -143,10 +158,10 @@ export function benchContext(branch: Branch): RunContext {
   };
 }
 
-export function benchConfig(dir: string, cacheRepo: string, mode: 'inline' | 'registry'): Config {
+export function benchConfig(dir: string, cacheRepo: string | undefined, mode: 'inline' | 'registry' | 'gha', imageKey = 'bench'): Config {
   return {
     mode: 'build',
-    imageKey: 'bench',
+    imageKey,
     build: { dockerfile: join(dir, 'Dockerfile'), context: dir, buildArgs: {}, secrets: [], platforms: [], noCache: false, checks: false, tags: [], push: false, labels: {}, load: true },
     cache: { repo: cacheRepo, mode, fallbackScopes: [], writePrScope: false, maxSources: 20 },
     budget: [],

@@ -2,6 +2,7 @@
 // its last line, and writes bench/results.json with the machine it ran on. Not a test: nothing is asserted.
 //   npm run bench              all benchmarks
 //   npm run bench -- cache     only the named ones (cache, skip, analysis, stages)
+//   BENCH_RESULT_KEY=k         store the (single) benchmark's result under `k`, with its machine
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,18 +23,17 @@ const sh = (cmd, args) => {
 };
 
 const previous = existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
-const results = {
-  ...previous,
-  machine: {
-    date: new Date().toISOString(),
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    docker: sh('docker', ['version', '--format', '{{.Server.Version}}']),
-    buildx: sh('docker', ['buildx', 'version']),
-  },
+const machine = {
+  date: new Date().toISOString(),
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  docker: sh('docker', ['version', '--format', '{{.Server.Version}}']),
+  buildx: sh('docker', ['buildx', 'version']),
 };
+const results = process.env.BENCH_RESULT_KEY ? { ...previous } : { ...previous, machine };
+results.machine ??= machine;
 
 for (const name of wanted) {
   const entry = `bench/${name}.ts`;
@@ -56,7 +56,10 @@ for (const name of wanted) {
     continue;
   }
   console.log(lines.slice(0, -1).join('\n'));
-  results[name] = JSON.parse(lines.at(-1));
+  // BENCH_RESULT_KEY=cacheGha keeps a partial run (a subset of scenarios or strategies) beside the full one,
+  // with the machine it ran on, instead of replacing it.
+  if (process.env.BENCH_RESULT_KEY) results[process.env.BENCH_RESULT_KEY] = { machine, ...JSON.parse(lines.at(-1)) };
+  else results[name] = JSON.parse(lines.at(-1));
 }
 rmSync(out, { recursive: true, force: true });
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
