@@ -72,5 +72,6 @@ export interface BuildRecord {
   /** Bytes sent as build context (files not excluded by .dockerignore). */
   context?: { bytes: number; files: number; largest: { path: string; bytes: number }[]; warning?: string };
   /** Set when the build was skipped because its inputs did not change. */
-  upToDate?: { key: string; ref: string; secondsSaved?: number };
+  /** `stored`: found as a result an earlier run stored by content key (no image at `ref`, the entry holding it). */
+  upToDate?: { key: string; ref: string; secondsSaved?: number; stored?: boolean };
 }

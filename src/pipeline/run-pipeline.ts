@@ -203,6 +203,6 @@ function skippedRecord(hit: UpToDateHit, warnings: string[]): BuildRecord {
     digest: hit.stored ? hit.stored.digest : hit.ref.includes('@') ? hit.ref.slice(hit.ref.indexOf('@') + 1) : undefined,
     ...(hit.stored?.imageId ? { imageId: hit.stored.imageId } : {}),
     warnings,
-    upToDate: { key: hit.key, ref: hit.ref },
+    upToDate: { key: hit.key, ref: hit.ref, ...(hit.stored ? { stored: true } : {}) },
   };
 }

@@ -218,7 +218,7 @@ export function cacheSection(b: BuildRecord | null): string {
   if (!b) return '';
   const pct = formatPercent(Math.round(n(b.cacheHitRatio) * 1000) / 10);
   const title = b.upToDate
-    ? `🧱 Build skipped: an image for the same inputs exists (${code(b.upToDate.ref, 100, true)})${b.upToDate.secondsSaved ? `, about ${seconds(b.upToDate.secondsSaved)} saved` : ''}`
+    ? `🧱 Build skipped: ${b.upToDate.stored ? 'an earlier run stored the result for the same inputs' : 'an image for the same inputs exists'} (${code(b.upToDate.ref, 100, true)})${b.upToDate.secondsSaved ? `, about ${seconds(b.upToDate.secondsSaved)} saved` : ''}`
     : `🧱 Build cache: ${n(b.cachedSteps)} of ${n(b.totalSteps)} steps cached (${pct}), ${seconds(b.seconds)} (${esc(String(b.mode))} mode)`;
   const rows = b.stages.map((s) => {
     const missed = s.stepDetails.filter((x) => !x.cached).reduce((t, x) => t + n(x.seconds), 0);

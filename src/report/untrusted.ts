@@ -98,7 +98,7 @@ const build = obj({
     kind: oneOf('stage', 'image'), stage: name, target: opt(name), seconds, cacheFrom: count, writes: opt(text),
   }), L.invocations)),
   context: opt(obj({ bytes, files: count, largest: list(obj({ path, bytes }), L.contextLargest), warning: opt(text) })),
-  upToDate: opt(obj({ key: ref, ref, secondsSaved: opt(num(0, 1e9)) })),
+  upToDate: opt(obj({ key: ref, ref, secondsSaved: opt(num(0, 1e9)), stored: opt(bool) })),
   checks: opt(list(obj({
     rule: matches(RULE_NAME, 'a BuildKit rule name'), message: text, line: opt(line),
     url: opt(matches(RULE_URL, 'a rule page on docs.docker.com')),

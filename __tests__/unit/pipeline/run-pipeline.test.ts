@@ -168,7 +168,7 @@ describe('results stored by content key (gha and registry-mode caches carry no i
     const { report, record: rec } = await runPipeline(config, push, io);
     expect(calls.filter((c) => /^(retag|analyze|build)/.test(c))).toEqual([]);
     expect(report.image.compressedBytes).toBe(700);
-    expect(rec).toMatchObject({ totalSteps: 0, digest: stored.digest, imageId: stored.imageId, upToDate: { key: 'k5', ref: 'Actions cache entry layerwise-result-v1-app-k5' } });
+    expect(rec).toMatchObject({ totalSteps: 0, digest: stored.digest, imageId: stored.imageId, upToDate: { key: 'k5', ref: 'Actions cache entry layerwise-result-v1-app-k5', stored: true } });
   });
 
   test('a miss that builds without pushing stores its result when it may write caches, in the mode it built with', async () => {

@@ -127,6 +127,8 @@ describe('renderMarkdown: build and warning variants', () => {
     expect(md).toContain("🗄️ Actions cache: stage caches use 1.23 GB in 42 entries, 12.3 % of the repository's 10.0 GB (GitHub's default); all caches 2.50 GB.");
     expect(md).toContain('(gha mode)');
     expectWellFormed(md);
+    report.build = { ...build, upToDate: { key: 'k', ref: 'Actions cache entry layerwise-result-v1-app-abc', stored: true } };
+    expect(renderMarkdown(report)).toContain('🧱 Build skipped: an earlier run stored the result for the same inputs (<code>Actions cache entry layerwise-result-v1-app-abc</code>)');
   });
 
   test("BuildKit's Dockerfile checks: one collapsed list, a docs link only to docs.docker.com, hostile text inert", () => {
