@@ -112,8 +112,13 @@ export function planBuilds(input: PlanInput): BuildPlan {
     const stageOfTarget = stageBuild(targetStage, sourcesFor(targetStage.name), write(targetStage), mode, build, ownSourcesOf(targetStage));
     if (mode === 'inline' && input.contentKey && stageOfTarget.writesCacheRef) stageOfTarget.labels = { ...stageOfTarget.labels, [CONTENT_KEY_LABEL]: input.contentKey };
     builds.push(stageOfTarget);
-    // The builder holds every layer now; the image build needs no cache import and re-runs nothing.
-    builds.push(imageBuild(targetArg, targetStage.name, [], finalLabels, input, warnings, 'none'));
+    // Inline mode: the stage builds loaded their images, so the builder holds every layer and the image build
+    // needs no import. Registry and gha modes: stage builds with a cache-only output leave imported layers in the
+    // registry; an image build without the import found no record of them and re-ran every step (a fully cached
+    // run took as long as a plain build), so it reads the target's own export.
+    const imageSources = mode === 'inline' ? [] : (ownSourcesOf(targetStage) ?? []);
+    const image = imageBuild(targetArg, targetStage.name, imageSources, finalLabels, input, warnings, 'none');
+    builds.push(imageSources.length ? { ...image, ownSources: imageSources } : image);
   } else {
     builds.push(imageBuild(targetArg, targetStage.name, sourcesFor(targetStage.name), finalLabels, input, warnings, build.noCache ? 'all' : 'none'));
   }

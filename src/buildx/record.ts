@@ -70,17 +70,22 @@ export function assembleRecord(input: RecordInput): BuildRecord {
   const lineOf = lineFinder(new Map(graph.stages.map((s) => [s.name, s])));
   const steps = new Map<string, BuildStep[]>();
   const firstBuildOf = new Map<string, InvocationResult>();
-  const seen = new Set<string>();
+  const seen = new Map<string, BuildStep>();
 
   for (const result of results) {
     for (const step of result.summary.steps) {
       const key = stepKey(step);
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const earlier = seen.get(key);
+      if (earlier) {
+        // A later build of the run (the image build after the stage builds) ran a step an earlier one had from
+        // cache: it was paid for, so it counts as run.
+        if (earlier.cached && step.executed) Object.assign(earlier, { cached: false, seconds: round(step.seconds) });
+        continue;
+      }
       const stage = graphStageName(graph, step.stage);
       if (!firstBuildOf.has(stage)) firstBuildOf.set(stage, result);
       const list = steps.get(stage) ?? [];
-      list.push({
+      const entry: BuildStep = {
         stage,
         instruction: step.platform ? `[${step.platform}] ${step.instruction}` : step.instruction,
         ...withLine(lineOf(stage, step.instruction)),
@@ -88,7 +93,9 @@ export function assembleRecord(input: RecordInput): BuildRecord {
         cached: step.cached,
         seconds: round(step.seconds),
         ...(step.error ? { error: step.error } : {}),
-      });
+      };
+      seen.set(key, entry);
+      list.push(entry);
       steps.set(stage, list);
     }
     for (const e of result.summary.exportErrors) {

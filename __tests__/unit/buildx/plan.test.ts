@@ -77,8 +77,10 @@ describe('build plan', () => {
 
   test('registry mode: every stage (the target too) exports a max cache, then the image is built', () => {
     const plan = planBuilds(input({ mode: 'registry' }));
-    // Each stage build knows its own refs (read alone when one exists: pickSources); the image build reads none.
-    expect(plan.builds.map((b) => b.ownSources?.map((r) => r.split(':')[2]))).toEqual([['deps--br-feat', 'deps--br-main'], ['build--br-feat', 'build--br-main'], ['stage-2--br-feat', 'stage-2--br-main'], undefined]);
+    // Each stage build knows its own refs (read alone when one exists: pickSources); the image build reads the
+    // target's, whose layers the cache-only stage builds left in the registry.
+    expect(plan.builds.map((b) => b.ownSources?.map((r) => r.split(':')[2]))).toEqual([['deps--br-feat', 'deps--br-main'], ['build--br-feat', 'build--br-main'], ['stage-2--br-feat', 'stage-2--br-main'], ['stage-2--br-feat', 'stage-2--br-main']]);
+    expect(plan.builds[3].cacheTo).toBeUndefined();
     expect(plan.builds.every((b) => !b.completeCopyRef && !b.candidateSources.some((r) => r.endsWith('--full')))).toBe(true);
     expect(plan.builds.map((b) => [b.kind, b.stage, b.cacheTo?.ref, b.output.type])).toEqual([
       ['stage', 'deps', 'localhost:5000/app-buildcache:deps--br-feat', 'cacheonly'],

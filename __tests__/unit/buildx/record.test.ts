@@ -62,6 +62,17 @@ describe('build record', () => {
     expect(record.digest).toBe('sha256:man');
     expect(record.cacheSources).toEqual([{ ref: 'r:deps--br-main', status: 'imported' }, { ref: 'r:stage-1--br-main', status: 'missing' }]);
   });
+
+  test('a step a later build of the run executed after an earlier one had it from cache counts as run (it was paid for)', () => {
+    const results: InvocationResult[] = [
+      { planned: planned({ writesCacheRef: 'r:deps--br-x' }), cacheFrom: [], seconds: 1, exitCode: 0, summary: summary([step('deps', 2, 'RUN make deps', true)]) },
+      { planned: planned({ kind: 'image', stage: '1' }), cacheFrom: [], seconds: 9, exitCode: 0,
+        summary: summary([step('deps', 2, 'RUN make deps', false, 7.5), step('stage-1', 2, 'COPY src /src', true), step('stage-1', 3, 'RUN make', true)]) },
+    ];
+    const record = assembleRecord({ graph, mode: 'registry', results, warnings: [], resolvedSources: [] });
+    expect(record.stages[0].stepDetails.map((s) => [s.instruction, s.cached, s.seconds])).toEqual([['RUN make deps', false, 7.5]]);
+    expect(record.cachedSteps).toBe(2);
+  });
 });
 
 describe('cache source resolution', () => {
