@@ -67,6 +67,6 @@ describeWithTestbed('layerwise build (CLI)', (bed) => {
     expect(io.stderr.at(-1)).toMatch(/^layerwise build: build of (stage 'deps'|image \(target 'deps'\)) failed at Dockerfile\.broken:3 \[2\/2\] RUN echo compiling && exit 3: .*exit code: 3/);
     const bad = recorder(project.dir);
     expect(await main(['build', '--mode', 'fast'], bad)).toBe(2);
-    expect(bad.stderr).toEqual(["layerwise build --mode: expected one of auto, inline, registry, got 'fast'"]);
+    expect(bad.stderr).toEqual(["layerwise build --mode: expected one of auto, inline, registry, gha, got 'fast'"]);
   }, LONG);
 });

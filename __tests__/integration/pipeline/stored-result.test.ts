@@ -64,7 +64,7 @@ describeWithTestbed('up-to-date skip without a pushed image', (bed) => describeO
       imageKey: name, skipUnchanged: true, reportPath: join(resultDir, '..', `${name}-report.json`), // outside the context: it is an input
     };
     const warnings: string[] = [];
-    const env = { ...process.env, DOCKER_HOST: engine().host };
+    const env = { ...process.env, ...(engine().host ? { DOCKER_HOST: engine().host } : {}) };
     const io = realPipelineIO({
       config, env, log: () => undefined, warn: (w) => warnings.push(w),
       actionsResultStore: actionsCacheResultStore({ dir: resultDir, imageKey: name }),
