@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { decideCachePolicy, type CachePolicy } from '../cache/policy.js';
+import { sanitizeTagPart } from '../cache/refs.js';
 import type { Config } from '../config/types.js';
 import { measureContext } from '../context/index.js';
 import { RegistryClient } from '../registry/index.js';
@@ -114,7 +115,7 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
   modeWarnings.forEach(warn);
   const cacheRepo = mode === 'gha' ? undefined : config.cache.repo;
   const policy = decideCachePolicy(ctx, config.cache);
-  const where = mode === 'gha' ? ` in the Actions cache, scopes ${config.imageKey}/<stage>/<scope>` : cacheRepo ? ` in ${cacheRepo}` : ' (off: no cache repository)';
+  const where = mode === 'gha' ? ` in the Actions cache, scopes ${sanitizeTagPart(config.imageKey)}/<stage>/<scope>` : cacheRepo ? ` in ${cacheRepo}` : ' (off: no cache repository)';
   log(`layerwise: ${builder.driver} driver, buildx ${builder.buildxVersion}, ${mode} cache${where}${why ? ` (${why})` : ''}; ${policy.reason}`);
 
   const plan = planBuilds({
