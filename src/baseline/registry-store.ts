@@ -31,8 +31,6 @@ export function registryBaselineStore(opts: RegistryBaselineOptions): BaselineSt
       const platform = opts.platform ?? hostPlatformName();
       const current = opts.current?.();
       try {
-        // `auto` found registry mode: the base branch's tag is a BuildKit cache manifest, no image to compare with.
-        if (await isCacheManifest(ref, opts)) return undefined;
         const { analysis, labels } = current
           ? await partialAnalysis(ref, current, platform, opts)
           : { analysis: await analyzeImage(registryImage(ref, opts.clientOptions ?? {}), { platform, topFiles: opts.topFiles }), labels: undefined };
@@ -49,18 +47,13 @@ export function registryBaselineStore(opts: RegistryBaselineOptions): BaselineSt
   };
 }
 
-const BUILDKIT_CACHE_CONFIG = 'application/vnd.buildkit.cacheconfig.v0';
-
-async function isCacheManifest(ref: string, opts: RegistryBaselineOptions): Promise<boolean> {
-  const { body } = await new RegistryClient(opts.clientOptions ?? {}).getManifest(ref);
-  const m = body as { config?: { mediaType?: unknown }; manifests?: { mediaType?: unknown }[] };
-  return m.config?.mediaType === BUILDKIT_CACHE_CONFIG || (Array.isArray(m.manifests) && m.manifests.some((d) => d?.mediaType === BUILDKIT_CACHE_CONFIG));
-}
-
-/** 404 / MANIFEST_UNKNOWN / NAME_UNKNOWN: the base branch has no image yet (a miss, not an error). */
+/**
+ * 404 / MANIFEST_UNKNOWN / NAME_UNKNOWN: the base branch has no image yet; NOT_AN_IMAGE: its tag is a registry-mode
+ * cache (`auto` found registry mode), with no image to compare with. A miss either way, not an error.
+ */
 function isMissing(err: unknown): boolean {
   if (!(err instanceof RegistryError)) return false;
-  return err.status === 404 || err.code === 'MANIFEST_UNKNOWN' || err.code === 'NAME_UNKNOWN';
+  return err.status === 404 || err.code === 'MANIFEST_UNKNOWN' || err.code === 'NAME_UNKNOWN' || err.code === 'NOT_AN_IMAGE';
 }
 
 async function partialAnalysis(

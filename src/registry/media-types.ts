@@ -15,6 +15,9 @@ export const MANIFEST_ACCEPT: string[] = [
   MEDIA_TYPES.dockerManifest,
 ];
 
+/** The config of a BuildKit registry cache export (`--cache-to type=registry`): a cache, not an image. */
+export const BUILDKIT_CACHE_CONFIG = 'application/vnd.buildkit.cacheconfig.v0';
+
 export function isIndexMediaType(mediaType: string | undefined): boolean {
   return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
 }

@@ -3,7 +3,7 @@
 import { hostPlatformName } from '../core/platform.js';
 import type { RegistryClient } from './client.js';
 import { RegistryError } from './errors.js';
-import { isIndexMediaType, type Descriptor, type ImageManifest } from './media-types.js';
+import { BUILDKIT_CACHE_CONFIG, isIndexMediaType, type Descriptor, type ImageManifest } from './media-types.js';
 import { parseImageRef, type ImageRef } from './ref.js';
 
 export interface ImageConfig {
@@ -37,6 +37,13 @@ function invalid(r: ImageRef, why: string): RegistryError {
   return new RegistryError(`registry ${r.registry}: ${r.repository}: ${why}`, { status: 0, registry: r.registry, code: 'MANIFEST_INVALID' });
 }
 
+/** A registry-mode cache tag read as an image: said as such (code NOT_AN_IMAGE), not as a malformed image. */
+function cacheNotImage(r: ImageRef): RegistryError {
+  return new RegistryError(`registry ${r.registry}: ${r.repository}: a BuildKit cache manifest (registry-mode cache), not an image`, {
+    status: 0, registry: r.registry, code: 'NOT_AN_IMAGE',
+  });
+}
+
 /** Picks the platform's manifest from an index; attestation manifests (`unknown/unknown`) never match. */
 export function pickPlatform(manifests: Descriptor[], platform: string): Descriptor | undefined {
   const [os, architecture, variant] = platform.split('/');
@@ -63,6 +70,7 @@ export async function resolveImage(client: RegistryClient, ref: string | ImageRe
   if (isIndexMediaType(fetched.mediaType) || Array.isArray((fetched.body as { manifests?: unknown }).manifests)) {
     const manifests = (fetched.body as { manifests?: unknown }).manifests;
     if (!Array.isArray(manifests) || !manifests.every(isDescriptor)) throw invalid(r, 'index has malformed manifest descriptors');
+    if (manifests.some((m) => m.mediaType === BUILDKIT_CACHE_CONFIG)) throw cacheNotImage(r);
     const chosen = pickPlatform(manifests, platform);
     if (!chosen) {
       const have = manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : '?')).join(', ');
@@ -75,6 +83,7 @@ export async function resolveImage(client: RegistryClient, ref: string | ImageRe
   if (!manifest || !isDescriptor(manifest.config) || !Array.isArray(manifest.layers) || !manifest.layers.every(isDescriptor)) {
     throw invalid(r, `manifest ${fetched.digest} is not an image manifest (media type ${fetched.mediaType || 'none'})`);
   }
+  if (manifest.config.mediaType === BUILDKIT_CACHE_CONFIG) throw cacheNotImage(r);
   const config = await client.getJsonBlob<ImageConfig>(r, manifest.config.digest);
   if (!config || typeof config !== 'object') throw invalid(r, `image config ${manifest.config.digest} is not an object`);
   return {

@@ -1,7 +1,9 @@
 // Registry cache mode (`--cache-to type=registry,mode=max,ignore-error=true` per stage) on the bed's engine
 // with the containerd image store — the docker driver refuses registry cache export on the classic store.
 // `auto` must find that out by itself.
+import { registryBaselineStore } from '../../../src/baseline/registry-store.js';
 import type { BuildRecord } from '../../../src/buildx/types.js';
+import { RegistryClient, resolveImage } from '../../../src/registry/index.js';
 import { describeOnEngine, describeWithTestbed, docker, uniqueName } from '../../helpers/testbed.js';
 import { branchContext, build, copyFixture, describeRecord, freshRunner, makeConfig, privateBase, registryTags, removeFromRegistry, type Project } from './helpers.js';
 
@@ -49,6 +51,11 @@ describeWithTestbed('per-stage registry cache', (bed) => describeOnEngine('on th
     // Registry mode creates no stage images; the final image is loaded, named by its manifest digest here.
     expect(docker(['image', 'ls', '-q', cacheRepo], { host }).trim()).toBe('');
     expect(docker(['image', 'inspect', '--format', '{{.Id}}', image], { host }).trim()).toBe(cold.imageId);
+    // A registry-mode tag read as an image (the baseline store does in auto mode) is said to be a cache, and the
+    // baseline store takes it as no baseline rather than a broken image.
+    await expect(resolveImage(new RegistryClient({}), `${cacheRepo}:stage-2--br-main`)).rejects.toMatchObject({ code: 'NOT_AN_IMAGE' });
+    const store = registryBaselineStore({ refFor: () => `${cacheRepo}:stage-2--br-main` });
+    expect(await store.load({ imageKey: 'app', branch: 'main' })).toBeUndefined();
 
     for (let round = 1; round <= 5; round++) {
       freshRunner(our(), host);
