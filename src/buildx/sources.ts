@@ -2,6 +2,7 @@
 // "importing cache manifest … not found" noise, no wasted round trips in BuildKit) and kept refs are pinned
 // by digest, so a concurrent job overwriting a tag mid-build cannot change what we read. An unreachable or
 // refusing registry is a warning: the build goes on without those caches.
+import { errorLine } from '../core/errors.js';
 import type { CacheSourceStatus } from './types.js';
 
 /** What we need of the registry client (src/registry RegistryClient fits). */
@@ -30,10 +31,6 @@ export interface ResolvedSources {
   warnings: string[];
 }
 
-function oneLine(err: unknown): string {
-  return String((err as Error)?.message ?? err).split('\n')[0];
-}
-
 export async function resolveCacheSources(refs: string[], checker: CacheRefChecker): Promise<ResolvedSources> {
   const unique = [...new Set(refs)];
   const results = await Promise.all(
@@ -41,7 +38,7 @@ export async function resolveCacheSources(refs: string[], checker: CacheRefCheck
       try {
         return { ref, head: await checker.headManifest(ref) };
       } catch (err) {
-        return { ref, error: oneLine(err) };
+        return { ref, error: errorLine(err) };
       }
     }),
   );

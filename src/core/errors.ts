@@ -10,6 +10,11 @@ export class InputError extends Error {
   }
 }
 
+/** The first line of an error's message (or of the thrown value), for a one-line warning. */
+export function errorLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0];
+}
+
 // C0 and C1 controls, DEL, line/paragraph separators and bidi overrides: text from a layer tar or a registry
 // that would break a one-line message or rewrite the terminal.
 // eslint-disable-next-line no-control-regex

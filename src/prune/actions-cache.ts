@@ -1,5 +1,6 @@
 // The GitHub side of Actions-cache hygiene (see actions-cache-plan.ts): list the repository's cache entries
 // (Octokit pagination), read its usage and limit, delete entries by id. Thin: every decision is the plan's.
+import { errorLine } from '../core/errors.js';
 import type { Octokit } from '../github/octokit.js';
 import { actionsCacheUsage, planActionsCachePrune, STAGE_CACHE_KEY_PREFIXES, type ActionsCacheEntry, type ActionsCachePrunePlan, type ActionsCacheUsage } from './actions-cache-plan.js';
 import type { LiveRefs } from './plan.js';
@@ -52,7 +53,7 @@ export async function pruneActionsCache(octokit: Octokit, repo: Repo, live: Live
       } catch (err) {
         // 404: gone meanwhile (evicted, or another prune); anything else, e.g. 403 without `actions: write`, is said.
         if ((err as { status?: number }).status === 404) deleted.push(e.id);
-        else warnings.push(`could not delete Actions-cache entry ${e.id} (${e.key}): ${(err as Error).message.split('\n')[0]}`);
+        else warnings.push(`could not delete Actions-cache entry ${e.id} (${e.key}): ${errorLine(err)}`);
       }
     }
   }

@@ -4,9 +4,8 @@
 import * as cache from '@actions/cache';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorLine } from '../core/errors.js';
 import { decodeResult, encodeResult, resultCacheKey, type ResultStore } from './stored-result.js';
-
-const oneLine = (err: unknown) => String((err as Error)?.message ?? err).split('\n')[0];
 
 /** Undefined where the runner gives no Actions cache (a CLI run, a `run:` step). `dir` must not vary between runs. */
 export function actionsCacheResultStore(opts: { dir: string; imageKey: string }): ResultStore | undefined {
@@ -26,7 +25,7 @@ export function actionsCacheResultStore(opts: { dir: string; imageKey: string })
         if (matched !== key) return undefined;
         return { result: decodeResult(readFileSync(file, 'utf8'), contentKey, `Actions cache entry ${key}`), where: `Actions cache entry ${key}` };
       } catch (err) {
-        warn(`stored result not read from the Actions cache: ${oneLine(err)}`);
+        warn(`stored result not read from the Actions cache: ${errorLine(err)}`);
         return undefined;
       }
     },
@@ -38,7 +37,7 @@ export function actionsCacheResultStore(opts: { dir: string; imageKey: string })
         // saveCache warns by itself and returns -1 when it cannot save (e.g. the key exists: entries are immutable).
         return (await cache.saveCache([opts.dir], key)) === -1 ? undefined : `Actions cache entry ${key}`;
       } catch (err) {
-        warn(`result not stored in the Actions cache: ${oneLine(err)}`);
+        warn(`result not stored in the Actions cache: ${errorLine(err)}`);
         return undefined;
       }
     },

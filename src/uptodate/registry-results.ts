@@ -3,11 +3,10 @@
 // the key. A failure is a warning and a miss (find) or an unsaved result (save).
 import { createHash } from 'node:crypto';
 import type { RegistryClient } from '../registry/client.js';
+import { errorLine } from '../core/errors.js';
 import { decodeResult, encodeResult, RESULT_MEDIA_TYPE, resultTag, type ResultStore } from './stored-result.js';
 
 const MAX_RESULT_BYTES = 8 * 1024 * 1024;
-const oneLine = (err: unknown) => String((err as Error)?.message ?? err).split('\n')[0];
-
 /** An OCI artifact (empty config, one JSON layer) at `<cache repo>:layerwise-result-<key>`. */
 export function registryResultStore(client: RegistryClient, repo: string): ResultStore {
   return {
@@ -30,7 +29,7 @@ export function registryResultStore(client: RegistryClient, repo: string): Resul
         }
         return { result: decodeResult(Buffer.concat(chunks).toString('utf8'), contentKey, ref), where: ref };
       } catch (err) {
-        warn(`stored result not read from ${ref}: ${oneLine(err)}`);
+        warn(`stored result not read from ${ref}: ${errorLine(err)}`);
         return undefined;
       }
     },
@@ -51,7 +50,7 @@ export function registryResultStore(client: RegistryClient, repo: string): Resul
         await client.putManifest(ref, Buffer.from(JSON.stringify(manifest)), manifest.mediaType);
         return ref;
       } catch (err) {
-        warn(`result not stored at ${ref}: ${oneLine(err)}`);
+        warn(`result not stored at ${ref}: ${errorLine(err)}`);
         return undefined;
       }
     },
