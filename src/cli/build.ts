@@ -14,8 +14,9 @@ import type { Command, CliIO } from './types.js';
 
 const HELP = `usage: layerwise build [flags]
 
-Builds every stage the target needs with its own registry cache (tag <stage>--<scope> in the cache
-repository), feeding all of them back as --cache-from, then loads the final image into the daemon.
+Builds every stage the target needs with its own cache (tag <stage>--<scope> in the cache repository, or
+scope <image-key>/<stage>/<scope> in the Actions cache with --mode gha), feeding all of them back as
+--cache-from, then loads the final image into the daemon.
 Environment: DOCKER_HOST, DOCKER_CONFIG (registry credentials) as for docker itself.
 
 ${flagHelp('build')}`;
@@ -61,7 +62,6 @@ export const buildCommand: Command = async (argv, io) => {
   }
   const { config } = opts;
   const graph = await cliStageGraph(config, io, { command: 'build', askEngine: true });
-  if (!config.cache.repo) io.err('warning: no --cache-repo and no --tag: building without stage caches');
   let record: BuildRecord;
   try {
     record = await buildWithStageCaches({ config, graph, ctx: opts.ctx, env: io.env, log: (l) => io.err(l) });
@@ -71,6 +71,8 @@ export const buildCommand: Command = async (argv, io) => {
     if (opts.json) writeFileSync(resolve(io.cwd, opts.json), `${JSON.stringify({ build: err.record, error: err.message }, null, 2)}\n`);
     return 1;
   }
+  // Said after the build: with no cache repository, `auto` may still have found the Actions cache (gha mode).
+  if (record.mode !== 'gha' && !record.cacheRepo) io.err('warning: no --cache-repo, no --tag and no Actions cache: built without stage caches');
   io.out(renderSummary(record));
   if (opts.json) writeFileSync(resolve(io.cwd, opts.json), `${JSON.stringify({ build: record }, null, 2)}\n`);
   return 0;

@@ -5,7 +5,7 @@ import type { Command, CliIO } from './types.js';
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   run: { summary: 'the whole pipeline: per-stage cached build, layer analysis, baseline comparison, budget', load: async () => (await import('./run.js')).runCommand },
-  build: { summary: 'build every needed stage with its own registry cache, load (and push) the image', load: async () => (await import('./build.js')).buildCommand },
+  build: { summary: 'build every needed stage with its own cache, load (and push) the image', load: async () => (await import('./build.js')).buildCommand },
   prune: { summary: 'clean the cache repository (closed PRs, deleted branches, old manifests) or local intermediates; dry run by default', load: async () => (await import('./prune.js')).pruneCommand },
   analyze: { summary: 'measure an image layer by layer: sizes, Dockerfile lines, largest files, waste, junk', load: async () => (await import('./analyze.js')).analyzeCommand },
   stages: { summary: 'print the stage graph: what the target needs, in build order', load: async () => (await import('./stages.js')).stagesCommand },

@@ -17,8 +17,8 @@ import { termText } from '../core/terminal-text.js';
 
 const HELP = `usage: layerwise run [flags]
 
-The action's pipeline in a terminal: builds every stage the target needs with its own registry cache
-(or skips the build when an image for the same inputs is in the cache repository), measures the image
+The action's pipeline in a terminal: builds every stage the target needs with its own cache (or skips
+the build when an image or stored result for the same inputs is in the cache repository), measures the image
 layer by layer, compares it with the baseline and checks the budget. Exit 0 pass or warn, 1 failed budget
 or build, 2 bad input. Budget flags take the action inputs' values; the budget file is read when present.
 
