@@ -19,8 +19,11 @@ const STEP = /^\[(?:(\S+) )?(?:(\S+) )?(\d+)\/(\d+)\] ([A-Za-z]+)\b(.*)$/s;
 export function parseStepName(name: string): ParsedStep | undefined {
   const m = STEP.exec(name);
   if (!m) return undefined;
-  const [, a, b, index, total, keyword, rest] = m;
+  const [, a, b, index, total, word, text] = m;
   if (a === 'internal' || a === 'auth') return undefined;
+  // BuildKit names a linked copy `LINK COPY --link …` (seen on Docker 26 and 28): the instruction is the COPY.
+  const linked = word.toUpperCase() === 'LINK' ? /^\s+(COPY|ADD)\b(.*)$/is.exec(text) : null;
+  const [keyword, rest] = linked ? [linked[1], linked[2]] : [word, text];
   // With two prefixes the first is the platform; with one, a `/` means platform of a single-stage build.
   const platform = b !== undefined ? a : a?.includes('/') ? a : undefined;
   const stage = b !== undefined ? b : a?.includes('/') ? '' : (a ?? '');
