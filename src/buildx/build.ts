@@ -17,6 +17,7 @@ import { planBuilds, type ResolvedMode } from './plan.js';
 import { probeBuilder, type BuilderInfo } from './probe.js';
 import { assembleRecord } from './record.js';
 import { failureMessage, runStageOrImageBuild, type RunOutcome } from './runner.js';
+import { buildPrerequisites, MAX_CONCURRENT_BUILDS, OrderedLog, runScheduled } from './schedule.js';
 import { copyManifest, pickSources, resolveCacheSources, type CacheRefChecker } from './sources.js';
 import { stepKey } from './steps.js';
 import type { BuildInputs, BuildRecord } from './types.js';
@@ -152,41 +153,60 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
       return undefined; // cannot tell: keep the tag, as before the check existed
     }
   };
-  const copyComplete = async (from: string, to: string) => {
+  const copyComplete = async (from: string, to: string, say: (line: string) => void) => {
     try {
       await copyManifest(registry, from, to);
-      log(`layerwise: ${from} ran every step itself; kept as ${to}`);
+      say(`layerwise: ${from} ran every step itself; kept as ${to}`);
     } catch (err) {
       warn(`could not copy ${from} to ${to}: ${(err as Error).message.split('\n')[0]}`);
     }
   };
-  try {
-    for (const [index, planned] of plan.builds.entries()) {
+  const logs = new OrderedLog(log);
+  const solved = (outcome: RunOutcome) => {
+    for (const s of outcome.summary.steps) if (s.executed) executedInRun.add(stepKey(s));
+  };
+  const runOne = async (index: number, ready: () => void): Promise<RunOutcome> => {
+    const planned = plan.builds[index];
+    const say = logs.open(index);
+    try {
       const cacheFrom = pickSources(planned.candidateSources, resolved.pinned, config.cache.maxSources, planned.ownSources);
-      log(
+      say(
         `layerwise: ${planned.kind === 'stage' ? `stage ${planned.stage}` : `image ${planned.target ?? '(last stage)'}`}` +
           `${planned.writesCacheRef ? ` → cache ${planned.writesCacheRef}` : ''}; ${cacheFrom.length} cache source(s)`,
       );
       const outcome = await runStageOrImageBuild(planned, {
-        exec, env, build: config.build, progress: builder.progress, cacheFrom, cacheFromType: mode === 'gha' ? 'gha' : 'registry', tmpDir, log, index, driver: builder.driver,
+        exec, env, build: config.build, progress: builder.progress, cacheFrom, cacheFromType: mode === 'gha' ? 'gha' : 'registry', tmpDir, log: say, index, driver: builder.driver,
         writtenRefExists: Boolean(planned.writesCacheRef && resolved.pinned.has(planned.writesCacheRef)),
-        executedInRun, copyComplete, holdsThisBuild,
+        executedInRun, copyComplete: (from, to) => copyComplete(from, to, say), holdsThisBuild,
+        // Builds that need this stage start while its cache export runs: they need its result, not its export.
+        onBuilt: (built) => {
+          solved(built);
+          ready();
+        },
       });
-      outcomes.push(outcome);
-      for (const s of outcome.summary.steps) if (s.executed) executedInRun.add(stepKey(s));
-      const failure = failureMessage(outcome);
-      if (failure) {
-        const record = finish(outcomes);
-        const lint = lintViolationRules([...outcome.textLines, ...outcome.summary.buildErrors.map((e) => e.error)].join('\n'));
-        if (lint) {
-          const failing = (record.checks ?? []).filter((c) => lint.includes(c.rule));
-          throw new BuildFailedError(checksFailure(failing, graph.file, '# check=error=true', lint), record, true);
-        }
-        const failed = record.stages.flatMap((st) => st.stepDetails).find((d) => d.error && d.line !== undefined);
-        throw new BuildFailedError(failed ? failure.replace(' failed at ', ` failed at ${graph.file}:${failed.line} `) : failure, record);
-      }
+      solved(outcome);
       // The record words these itself; here they only go to the live log.
-      for (const e of outcome.summary.exportErrors) opts.warn?.(`${planned.writesCacheRef ? `cache push of ${planned.writesCacheRef}` : e.vertex} failed: ${e.error}`);
+      if (!failureMessage(outcome)) for (const e of outcome.summary.exportErrors) opts.warn?.(`${planned.writesCacheRef ? `cache push of ${planned.writesCacheRef}` : e.vertex} failed: ${e.error}`);
+      return outcome;
+    } finally {
+      logs.close(index);
+    }
+  };
+  const buildsStarted = Date.now();
+  try {
+    const results = await runScheduled(buildPrerequisites(plan.builds, graph), MAX_CONCURRENT_BUILDS, runOne, (o) => Boolean(failureMessage(o)));
+    outcomes.push(...results.filter((o): o is RunOutcome => o !== undefined));
+    const failedOutcome = outcomes.find((o) => failureMessage(o));
+    const failure = failedOutcome && failureMessage(failedOutcome);
+    if (failedOutcome && failure) {
+      const record = finish(outcomes);
+      const lint = lintViolationRules([...failedOutcome.textLines, ...failedOutcome.summary.buildErrors.map((e) => e.error)].join('\n'));
+      if (lint) {
+        const failing = (record.checks ?? []).filter((c) => lint.includes(c.rule));
+        throw new BuildFailedError(checksFailure(failing, graph.file, '# check=error=true', lint), record, true);
+      }
+      const failed = record.stages.flatMap((st) => st.stepDetails).find((d) => d.error && d.line !== undefined);
+      throw new BuildFailedError(failed ? failure.replace(' failed at ', ` failed at ${graph.file}:${failed.line} `) : failure, record);
     }
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
@@ -209,6 +229,7 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
 
   function finish(results: RunOutcome[]): BuildRecord {
     const record = assembleRecord({ graph, mode, results, resolvedSources: resolved.statuses, warnings });
+    if (results.length) record.seconds = Math.round((Date.now() - buildsStarted) / 10) / 100;
     record.cachePolicy = { readScopes: policy.readScopes, ...(policy.writeScope ? { writeScope: policy.writeScope } : {}), reason: policy.reason };
     if (cacheRepo) record.cacheRepo = cacheRepo;
     if (context) record.context = context;

@@ -108,17 +108,28 @@ export function planBuilds(input: PlanInput): BuildPlan {
       }
       builds.push(stageBuild(stage, sourcesFor(name), write(stage), mode, build, ownSourcesOf(stage)));
     }
-    // The target gets a stage build of its own too: its cache is exported only when it changed (see runner).
-    const stageOfTarget = stageBuild(targetStage, sourcesFor(targetStage.name), write(targetStage), mode, build, ownSourcesOf(targetStage));
-    if (mode === 'inline' && input.contentKey && stageOfTarget.writesCacheRef) stageOfTarget.labels = { ...stageOfTarget.labels, [CONTENT_KEY_LABEL]: input.contentKey };
-    builds.push(stageOfTarget);
-    // Inline mode: the stage builds loaded their images, so the builder holds every layer and the image build
-    // needs no import. Registry and gha modes: stage builds with a cache-only output leave imported layers in the
-    // registry; an image build without the import found no record of them and re-ran every step (a fully cached
-    // run took as long as a plain build), so it reads the target's own export.
-    const imageSources = mode === 'inline' ? [] : (ownSourcesOf(targetStage) ?? []);
-    const image = imageBuild(targetArg, targetStage.name, imageSources, finalLabels, input, warnings, 'none');
-    builds.push(imageSources.length ? { ...image, ownSources: imageSources } : image);
+    if (mode === 'inline') {
+      // The target gets a stage build of its own: its cache image (pushed only when it changed, see runner) is
+      // not the image the user asked for. The stage builds loaded their images, so the builder holds every layer
+      // and the image build needs no import.
+      const stageOfTarget = stageBuild(targetStage, sourcesFor(targetStage.name), write(targetStage), mode, build);
+      if (input.contentKey && stageOfTarget.writesCacheRef) stageOfTarget.labels = { ...stageOfTarget.labels, [CONTENT_KEY_LABEL]: input.contentKey };
+      builds.push(stageOfTarget, imageBuild(targetArg, targetStage.name, [], finalLabels, input, warnings, 'none'));
+    } else {
+      // Registry and gha modes: the image build is the target's stage build too. It reads what that build would
+      // (the target's own export alone when there is one: cache-only stage builds leave imported layers in the
+      // cache, and an image build without the import found no record of them and re-ran every step), and exports
+      // the target's cache in a second, cache-only pass when a step ran (see runner): one `buildx build` fewer
+      // on every run.
+      const image = imageBuild(targetArg, targetStage.name, sourcesFor(targetStage.name), finalLabels, input, warnings, noCacheFor(targetStage, build));
+      const own = ownSourcesOf(targetStage);
+      const target = write(targetStage);
+      builds.push({
+        ...image,
+        ...(own ? { ownSources: own } : {}),
+        ...(target ? { writesCacheRef: target.ref, cacheTo: { type: mode, ref: target.ref } } : {}),
+      });
+    }
   } else {
     builds.push(imageBuild(targetArg, targetStage.name, sourcesFor(targetStage.name), finalLabels, input, warnings, build.noCache ? 'all' : 'none'));
   }

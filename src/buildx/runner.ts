@@ -25,6 +25,11 @@ export interface RunOptions {
   writtenRefExists: boolean;
   /** Steps (stepKey) executed by earlier builds of this run: local results, complete in any export. */
   executedInRun: Set<string>;
+  /**
+   * The build's steps are solved and its result is in the builder (the cache export may still follow): builds
+   * that need this stage can start.
+   */
+  onBuilt?: (outcome: RunOutcome) => void;
   /** After a successful push of a complete export (inline): copy the ref to planned.completeCopyRef. */
   copyComplete?: (from: string, to: string) => Promise<void>;
   /**
@@ -43,16 +48,27 @@ export interface RunOutcome extends InvocationResult {
 }
 
 /**
- * Stage builds run in two steps: build (result kept local), then export the cache only when a step of this
- * build executed, or the ref did not exist yet. Re-exporting a cache from a build served entirely from
+ * Builds that write a cache (stage builds; the image build in registry and gha modes) run in two steps: build
+ * (result kept local, or the image loaded), then export the cache only when a step of this build executed, or
+ * the ref did not exist yet. Re-exporting a cache from a build served entirely from
  * imported cache writes incomplete records — inline (moby/buildkit#2274, #7146: the next fresh runner
  * misses) and, as measured on the bed, registry mode=max too (the next source change re-ran WORKDIR). An
  * unchanged stage's ref is still the good one, so it is left alone.
  */
 export async function runStageOrImageBuild(planned: PlannedBuild, opts: RunOptions): Promise<RunOutcome> {
-  const first = await runPlannedBuild(planned, opts, false);
   const ref = planned.writesCacheRef;
-  if (planned.kind !== 'stage' || !ref || failureMessage(first)) return first;
+  if (ref && planned.cacheTo && !opts.writtenRefExists && opts.cacheFrom.length === 0) {
+    // A ref that does not exist yet is written whatever the build does, and with nothing imported no step can
+    // come from imported cache: build and export in one pass (a cold run saves one invocation per stage).
+    const once = await runPlannedBuild(planned, opts, true);
+    if (failureMessage(once)) return once;
+    opts.onBuilt?.(once);
+    return { ...once, cacheWrite: once.summary.exportErrors.length || once.exitCode !== 0 ? 'failed' : 'pushed' };
+  }
+  const first = await runPlannedBuild(planned, opts, false);
+  if (failureMessage(first)) return first;
+  opts.onBuilt?.(first);
+  if (!ref) return first;
   const changed = first.summary.steps.some((s) => s.executed);
   // Complete: no step came from imported cache, so the export has every record (see PlannedBuild.completeCopyRef).
   const complete = first.summary.steps.every((s) => s.executed || opts.executedInRun.has(stepKey(s)));
@@ -78,8 +94,10 @@ export async function runStageOrImageBuild(planned: PlannedBuild, opts: RunOptio
     opts.log(`layerwise: push of ${ref} failed: ${reason}`);
     return { ...first, cacheWrite: 'failed', summary: { ...first.summary, exportErrors: [...first.summary.exportErrors, { vertex: `pushing ${ref}`, error: reason }] } };
   }
-  // Build again with the export on: every step is a local cache hit now, so this only writes the cache.
-  const second = await runPlannedBuild(planned, { ...opts, index: opts.index + 1000 }, true);
+  // Build again with the export on: every step is a local cache hit now, so this only writes the cache (no
+  // `--no-cache` again; the image build's image was already loaded or pushed).
+  const exportOnly: PlannedBuild = planned.kind === 'image' ? { ...planned, output: { type: 'cacheonly' }, labels: {}, noCache: 'none' } : { ...planned, noCache: 'none' };
+  const second = await runPlannedBuild(exportOnly, { ...opts, index: opts.index + 1000 }, true);
   const exportErrors = second.summary.exportErrors;
   const failed = exportErrors.length > 0 || Boolean(failureMessage(second)) || second.exitCode !== 0;
   if (failed && exportErrors.length === 0) exportErrors.push({ vertex: `exporting cache ${ref}`, error: failureMessage(second) ?? `exit code ${second.exitCode}` });

@@ -53,6 +53,7 @@ export interface BuildRecord {
   totalSteps: number;
   cachedSteps: number;
   cacheHitRatio: number;
+  /** Wall time of the builds (they may overlap, so not the sum of the invocations' seconds). */
   seconds: number;
   mode: 'inline' | 'registry' | 'gha';
   imageId?: string;

@@ -20,9 +20,9 @@ export interface Project {
   remove(): void;
 }
 
-export function copyFixture(): Project {
+export function copyFixture(from = FIXTURE): Project {
   const dir = mkdtempSync(join(tmpdir(), 'lw-build-'));
-  cpSync(FIXTURE, dir, { recursive: true });
+  cpSync(from, dir, { recursive: true });
   return {
     dir,
     setSource: (text) => writeFileSync(join(dir, 'src/main.txt'), `${text}\n`),
@@ -85,7 +85,12 @@ export async function build(
   const lines: string[] = [];
   let failed = false;
   try {
-    return await buildWithStageCaches({ ...p, graph, env, log: (l) => lines.push(l) });
+    return await buildWithStageCaches({
+      ...p, graph, env, log: (l) => {
+        lines.push(l);
+        p.log?.(l);
+      },
+    });
   } catch (err) {
     failed = true;
     console.error(lines.slice(-40).join('\n'));

@@ -75,19 +75,20 @@ describe('build plan', () => {
     expect(plan.builds[3].candidateSources).toEqual([]);
   });
 
-  test('registry mode: every stage (the target too) exports a max cache, then the image is built', () => {
+  test('registry mode: every stage exports a max cache; the image build is the target\'s stage build too', () => {
     const plan = planBuilds(input({ mode: 'registry' }));
-    // Each stage build knows its own refs (read alone when one exists: pickSources); the image build reads the
-    // target's, whose layers the cache-only stage builds left in the registry.
-    expect(plan.builds.map((b) => b.ownSources?.map((r) => r.split(':')[2]))).toEqual([['deps--br-feat', 'deps--br-main'], ['build--br-feat', 'build--br-main'], ['stage-2--br-feat', 'stage-2--br-main'], ['stage-2--br-feat', 'stage-2--br-main']]);
-    expect(plan.builds[3].cacheTo).toBeUndefined();
+    // Each build knows its own refs (read alone when one exists: pickSources); the image build reads the
+    // target's, whose layers the cache-only stage builds left in the registry, and writes them.
+    expect(plan.builds.map((b) => b.ownSources?.map((r) => r.split(':')[2]))).toEqual([['deps--br-feat', 'deps--br-main'], ['build--br-feat', 'build--br-main'], ['stage-2--br-feat', 'stage-2--br-main']]);
     expect(plan.builds.every((b) => !b.completeCopyRef && !b.candidateSources.some((r) => r.endsWith('--full')))).toBe(true);
-    expect(plan.builds.map((b) => [b.kind, b.stage, b.cacheTo?.ref, b.output.type])).toEqual([
-      ['stage', 'deps', 'localhost:5000/app-buildcache:deps--br-feat', 'cacheonly'],
-      ['stage', 'build', 'localhost:5000/app-buildcache:build--br-feat', 'cacheonly'],
-      ['stage', '2', 'localhost:5000/app-buildcache:stage-2--br-feat', 'cacheonly'],
-      ['image', '2', undefined, 'load'],
+    expect(plan.builds.map((b) => [b.kind, b.stage, b.cacheTo?.ref, b.writesCacheRef, b.output.type])).toEqual([
+      ['stage', 'deps', 'localhost:5000/app-buildcache:deps--br-feat', 'localhost:5000/app-buildcache:deps--br-feat', 'cacheonly'],
+      ['stage', 'build', 'localhost:5000/app-buildcache:build--br-feat', 'localhost:5000/app-buildcache:build--br-feat', 'cacheonly'],
+      ['image', '2', 'localhost:5000/app-buildcache:stage-2--br-feat', 'localhost:5000/app-buildcache:stage-2--br-feat', 'load'],
     ]);
+    // The image build carries the final labels and content key, and (like a stage build) every source it may need.
+    expect(plan.builds[2].labels).toEqual({ team: 'core', 'dev.layerwise.content-key': 'ck123' });
+    expect(plan.builds[2].candidateSources.map((r) => r.split(':')[2])).toEqual(['stage-2--br-feat', 'build--br-feat', 'deps--br-feat', 'stage-2--br-main', 'build--br-main', 'deps--br-main']);
     const opts = { build, progress: 'rawjson' as const, metadataFile: '/t/m.json', cacheFrom: ['r:deps--br-main@sha256:1'], driver: 'docker' };
     // First step: build only; the export follows only if the stage changed (runner.ts).
     expect(buildxArgv(plan.builds[0], opts).join(' ')).not.toMatch(/--cache-to/);
@@ -106,8 +107,7 @@ describe('build plan', () => {
     expect(plan.builds.map((b) => [b.kind, b.stage, b.cacheTo, b.output.type])).toEqual([
       ['stage', 'deps', { type: 'gha', ref: 'web/deps/br-feat' }, 'cacheonly'],
       ['stage', 'build', { type: 'gha', ref: 'web/build/br-feat' }, 'cacheonly'],
-      ['stage', '2', { type: 'gha', ref: 'web/stage-2/br-feat' }, 'cacheonly'],
-      ['image', '2', undefined, 'load'],
+      ['image', '2', { type: 'gha', ref: 'web/stage-2/br-feat' }, 'load'],
     ]);
     expect(plan.builds[1].ownSources).toEqual(['web/build/br-feat', 'web/build/br-main']);
     expect(plan.builds[1].candidateSources).toEqual(['web/build/br-feat', 'web/deps/br-feat', 'web/build/br-main', 'web/deps/br-main']);
