@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCacheService } from '../__tests__/helpers/cache-service.js';
 import {
-  applyChange, benchConfig, benchContext, freshRunner, githubRef, layerwiseBuild, makeFixture, naiveBuild, peerBuild, peerGhaBuild, plainBuild, REGISTRY,
+  applyChange, benchConfig, FIXTURE, benchContext, freshRunner, githubRef, layerwiseBuild, makeFixture, naiveBuild, peerBuild, peerGhaBuild, plainBuild, REGISTRY,
   type Branch, type BuildResult, type Engine,
 } from './lib.js';
 
@@ -156,5 +156,5 @@ for (const r of rows) {
   );
 }
 console.log(table.join('\n'));
-console.log(JSON.stringify({ vendorFiles: FILES, repeats: REPEATS, rows, ratios }));
+console.log(JSON.stringify({ fixture: FIXTURE, vendorFiles: FILES, repeats: REPEATS, rows, ratios }));
 await ghaService?.close();

@@ -50,12 +50,19 @@ function unitSource(name: string, seed: number, fns: number): string {
 }
 
 /**
+ * The fixture the cache and skip benchmarks build (BENCH_FIXTURE): `chain`, one dependency stage, a build stage
+ * and a runtime (the README's first tables); `app`, two independent dependency stages feeding the build stage,
+ * a test stage the release target does not need, then the runtime.
+ */
+export const FIXTURE = process.env.BENCH_FIXTURE === 'app' ? 'fixture-app' : 'fixture';
+
+/**
  * Copies the fixture and generates its sources: `vendorFiles` library files for the dependency stage (the
  * expensive part) and a small application in src/.
  */
 export function makeFixture(dir: string, vendorFiles: number): void {
   // Run from the repository root (npm run bench): the bundle itself lives elsewhere.
-  cpSync(join(process.cwd(), 'bench', 'fixture'), dir, { recursive: true });
+  cpSync(join(process.cwd(), 'bench', FIXTURE), dir, { recursive: true });
   mkdirSync(join(dir, 'src'), { recursive: true });
   const vendor: string[] = [];
   for (let i = 0; i < vendorFiles; i++) {
@@ -70,8 +77,9 @@ export function makeFixture(dir: string, vendorFiles: number): void {
   const all = [...vendor, ...app];
   writeFileSync(
     join(dir, 'src', 'main.c'),
-    `#include <stdio.h>\n${all.map((c) => `unsigned long ${c}(unsigned long);`).join('\n')}\n` +
-      `int main(void) { unsigned long s = 0; ${all.map((c) => `s ^= ${c}(s);`).join(' ')} printf("%lu\\n", s); return 0; }\n`,
+    `#include <stdio.h>\n#ifdef WITH_TABLE\n#include "table.h"\n#endif\n${all.map((c) => `unsigned long ${c}(unsigned long);`).join('\n')}\n` +
+      `int main(void) { unsigned long s = 0; ${all.map((c) => `s ^= ${c}(s);`).join(' ')}\n` +
+      `#ifdef WITH_TABLE\n  for (int i = 0; i < TABLE_SIZE; i++) s ^= table[i];\n#endif\n  printf("%lu\\n", s); return 0; }\n`,
   );
 }
 
