@@ -2,11 +2,9 @@ import { buildxArgv } from '../../../src/buildx/argv.js';
 import { planBuilds, type PlanInput } from '../../../src/buildx/plan.js';
 import type { CachePolicy } from '../../../src/cache/policy.js';
 import type { BuildConfig } from '../../../src/config/types.js';
-import type { Stage, StageGraph } from '../../../src/dockerfile/types.js';
+import type { StageGraph } from '../../../src/dockerfile/types.js';
+import { stage } from '../../helpers/stages.js';
 
-function stage(name: string, index: number, dependsOn: string[], named = true): Stage {
-  return { name, named, index, line: index * 4 + 1, base: { kind: 'scratch' }, dependsOn, uses: [], instructions: [] };
-}
 const graph: StageGraph = {
   file: 'Dockerfile',
   stages: [stage('deps', 0, []), stage('build', 1, ['deps']), stage('2', 2, ['build'], false)],

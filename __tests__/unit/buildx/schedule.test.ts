@@ -1,11 +1,9 @@
 import { planBuilds, type PlannedBuild } from '../../../src/buildx/plan.js';
 import { buildPrerequisites, OrderedLog, runScheduled } from '../../../src/buildx/schedule.js';
 import type { BuildConfig } from '../../../src/config/types.js';
-import type { Stage, StageGraph } from '../../../src/dockerfile/types.js';
+import type { StageGraph } from '../../../src/dockerfile/types.js';
+import { stage } from '../../helpers/stages.js';
 
-function stage(name: string, index: number, dependsOn: string[], named = true): Stage {
-  return { name, named, index, line: index * 4 + 1, base: { kind: 'scratch' }, dependsOn, uses: [], instructions: [] };
-}
 // The bench's shape: two dependency stages (one through an unnamed helper) feeding a build stage, a runtime,
 // and a test stage the release target does not need.
 const graph: StageGraph = {
