@@ -21,7 +21,7 @@ export function parseStepName(name: string): ParsedStep | undefined {
   if (!m) return undefined;
   const [, a, b, index, total, word, text] = m;
   if (a === 'internal' || a === 'auth') return undefined;
-  // BuildKit names a linked copy `LINK COPY --link …` (seen on Docker 26 and 28): the instruction is the COPY.
+  // BuildKit names a linked copy `LINK COPY --link …` (seen on Docker 28, both stores): the instruction is the COPY.
   const linked = word.toUpperCase() === 'LINK' ? /^\s+(COPY|ADD)\b(.*)$/is.exec(text) : null;
   const [keyword, rest] = linked ? [linked[1], linked[2]] : [word, text];
   // With two prefixes the first is the platform; with one, a `/` means platform of a single-stage build.
