@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { decideCachePolicy, type CachePolicy } from '../cache/policy.js';
 import { sanitizeTagPart } from '../cache/refs.js';
 import type { Config } from '../config/types.js';
+import { errorLine } from '../core/errors.js';
 import { measureContext } from '../context/index.js';
 import { RegistryClient } from '../registry/index.js';
 import { runCheckCall } from './check-call.js';
@@ -55,7 +56,7 @@ async function contextReport(config: Config, threshold: number, warn: (m: string
     }
     return report;
   } catch (err) {
-    warn(`could not measure the build context ${config.build.context}: ${(err as Error).message.split('\n')[0]}`);
+    warn(`could not measure the build context ${config.build.context}: ${errorLine(err)}`);
     return undefined;
   }
 }
@@ -158,7 +159,7 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
       await copyManifest(registry, from, to);
       say(`layerwise: ${from} ran every step itself; kept as ${to}`);
     } catch (err) {
-      warn(`could not copy ${from} to ${to}: ${(err as Error).message.split('\n')[0]}`);
+      warn(`could not copy ${from} to ${to}: ${errorLine(err)}`);
     }
   };
   const logs = new OrderedLog(log);
