@@ -50,21 +50,23 @@ const firstLine = (text: string): string => text.trim().split('\n')[0]?.trim() ?
 
 export async function probeBuilder(exec: Exec, opts: { builder?: string; env?: NodeJS.ProcessEnv } = {}): Promise<BuilderInfo> {
   const env = opts.env;
-  // The daemon first: every driver loads the image into it, and buildx itself reports an unreachable
-  // daemon only as an `Error:` line with exit code 0.
-  const info = await exec('docker', ['info', '--format', '{{json .DriverStatus}}'], { env });
+  // The three run at once (~0.25 s each); their answers are read in order. The daemon first: every driver loads
+  // the image into it, and buildx itself reports an unreachable daemon only as an `Error:` line with exit code 0.
+  const builderName = opts.builder ?? '(default)';
+  const [info, version, inspect] = await Promise.all([
+    exec('docker', ['info', '--format', '{{json .DriverStatus}}'], { env }),
+    exec('docker', ['buildx', 'version'], { env }),
+    exec('docker', ['buildx', 'inspect', ...(opts.builder ? [opts.builder] : [])], { env }),
+  ]);
   if (info.exitCode !== 0) {
     const why = firstLine(info.stderr) || firstLine(info.stdout) || `docker info exited with ${info.exitCode}`;
     throw new Error(`the Docker daemon at ${daemonAddress(why, env)} does not answer: ${why}`);
   }
   const containerdStore = info.stdout.includes('io.containerd.snapshotter');
-  const version = await exec('docker', ['buildx', 'version'], { env });
   if (version.exitCode !== 0) {
     throw new Error(`docker buildx is not available: ${firstLine(version.stderr || version.stdout)}`);
   }
   const buildxVersion = parseBuildxVersion(version.stdout) ?? '0.0.0';
-  const builderName = opts.builder ?? '(default)';
-  const inspect = await exec('docker', ['buildx', 'inspect', ...(opts.builder ? [opts.builder] : [])], { env });
   if (inspect.exitCode !== 0) {
     throw new Error(`builder ${builderName} is not usable: ${firstLine(inspect.stderr || inspect.stdout)}`);
   }

@@ -48,12 +48,17 @@ const ok = (stdout: string): ExecResult => ({ exitCode: 0, stdout, stderr: '' })
 const INFO = 'docker info --format {{json .DriverStatus}}';
 
 describe('probeBuilder', () => {
-  test('an unreachable daemon is said first, in one line, before buildx is asked anything', async () => {
-    const exec = replay({ [INFO]: { exitCode: 1, stdout: fixture('info-dead.stdout.txt'), stderr: fixture('info-dead.stderr.txt') } });
+  test('an unreachable daemon is said first, in one line, whatever buildx answered beside it', async () => {
+    const exec = replay({
+      [INFO]: { exitCode: 1, stdout: fixture('info-dead.stdout.txt'), stderr: fixture('info-dead.stderr.txt') },
+      'docker buildx version': { exitCode: 1, stdout: '', stderr: 'docker: unknown command: docker buildx' },
+      'docker buildx inspect': ok(fixture('029-dead-socket.txt')),
+    });
     await expect(probeBuilder(exec)).rejects.toThrow(
       `the Docker daemon at unix:///tmp/hostile/inspect/dead.sock does not answer: ${DEAD}`,
     );
-    expect(exec.calls).toEqual([INFO]);
+    // Asked at once: three answers in the time of one.
+    expect(exec.calls.sort()).toEqual(['docker buildx inspect', 'docker buildx version', INFO]);
   });
 
   test.each(['013', '029'])('buildx %s: an inspect that prints Error with exit 0 is an unreachable daemon, not a driver called "Last" or "Error:"', async (v) => {
