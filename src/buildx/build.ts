@@ -17,7 +17,8 @@ import { localIdentity, remoteIdentity, sameIdentity } from './identity.js';
 import { planBuilds, type ResolvedMode } from './plan.js';
 import { probeBuilder, type BuilderInfo } from './probe.js';
 import { assembleRecord } from './record.js';
-import { failureMessage, runStageOrImageBuild, type RunOutcome } from './runner.js';
+import { stagesChangedBy } from './changed-stages.js';
+import { failureMessage, runStageExport, runStageOrImageBuild, type RunOutcome } from './runner.js';
 import { buildPrerequisites, MAX_CONCURRENT_BUILDS, OrderedLog, runScheduled } from './schedule.js';
 import { copyManifest, pickSources, resolveCacheSources, type CacheRefChecker } from './sources.js';
 import { stepKey } from './steps.js';
@@ -166,25 +167,33 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
   const solved = (outcome: RunOutcome) => {
     for (const s of outcome.summary.steps) if (s.executed) executedInRun.add(stepKey(s));
   };
+  // Image-first plans: what the image build solved decides which stage caches are exported after it.
+  let imageBuilt: RunOutcome | undefined;
+  const stageNames = plan.builds.filter((b) => b.kind === 'stage').map((b) => b.stage);
   const runOne = async (index: number, ready: () => void): Promise<RunOutcome> => {
     const planned = plan.builds[index];
     const say = logs.open(index);
     try {
-      const cacheFrom = pickSources(planned.candidateSources, resolved.pinned, config.cache.maxSources, planned.ownSources);
+      const image = plan.imageFirst && planned.kind === 'stage' ? imageBuilt : undefined;
+      const cacheFrom = image ? image.cacheFrom : pickSources(planned.candidateSources, resolved.pinned, config.cache.maxSources, planned.ownSources);
       say(
         `layerwise: ${planned.kind === 'stage' ? `stage ${planned.stage}` : `image ${planned.target ?? '(last stage)'}`}` +
           `${planned.writesCacheRef ? ` → cache ${planned.writesCacheRef}` : ''}; ${cacheFrom.length} cache source(s)`,
       );
-      const outcome = await runStageOrImageBuild(planned, {
-        exec, env, build: config.build, progress: builder.progress, cacheFrom, cacheFromType: mode === 'gha' ? 'gha' : 'registry', tmpDir, log: say, index, driver: builder.driver,
+      const options = {
+        exec, env, build: config.build, progress: builder.progress, cacheFrom, cacheFromType: mode === 'gha' ? 'gha' as const : 'registry' as const, tmpDir, log: say, index, driver: builder.driver,
         writtenRefExists: Boolean(planned.writesCacheRef && resolved.pinned.has(planned.writesCacheRef)),
-        executedInRun, copyComplete: (from, to) => copyComplete(from, to, say), holdsThisBuild,
+        executedInRun, copyComplete: (from: string, to: string) => copyComplete(from, to, say), holdsThisBuild,
         // Builds that need this stage start while its cache export runs: they need its result, not its export.
-        onBuilt: (built) => {
+        onBuilt: (built: RunOutcome) => {
           solved(built);
+          if (planned.kind === 'image') imageBuilt ??= built;
           ready();
         },
-      });
+      };
+      const outcome = image
+        ? await runStageExport(planned, options, stagesChangedBy(image.summary.steps, stageNames, graph).has(planned.stage))
+        : await runStageOrImageBuild(planned, options);
       solved(outcome);
       // The record words these itself; here they only go to the live log.
       if (!failureMessage(outcome)) for (const e of outcome.summary.exportErrors) opts.warn?.(`${planned.writesCacheRef ? `cache push of ${planned.writesCacheRef}` : e.vertex} failed: ${e.error}`);

@@ -1,7 +1,8 @@
 // The build plan: which `docker buildx build` runs, in which order, with which cache refs. Pure.
-// Writing runs build every needed named stage and the target (`--target S`) and export their caches, then
-// the final image from the builder's warm cache.
-// Runs that write nothing need no stage builds: one build of the target with every stage's cache as source.
+// Registry and gha modes: the image build comes first and solves every needed stage in one BuildKit session
+// (independent stages in parallel, as a plain build does); the stage builds after it only export the caches of
+// the stages it ran (see runner). Inline mode and `no-cache` runs build every needed named stage first, then the
+// image from the builder's warm cache. Runs that write nothing need no stage builds but in inline mode.
 import { CONTENT_KEY_LABEL, INTERMEDIATE_LABEL } from '../core/labels.js';
 import type { CachePolicy } from '../cache/policy.js';
 import { ghaNamer, registryNamer, type CacheNamer } from '../cache/refs.js';
@@ -66,6 +67,11 @@ export interface PlanInput {
 export interface BuildPlan {
   builds: PlannedBuild[];
   warnings: string[];
+  /**
+   * The image build is first and the stage builds after it are cache exports of what it solved: each runs only
+   * when the image build ran a step of its stage (or its ref is new).
+   */
+  imageFirst?: boolean;
 }
 
 export function planBuilds(input: PlanInput): BuildPlan {
@@ -86,28 +92,41 @@ export function planBuilds(input: PlanInput): BuildPlan {
   const builds: PlannedBuild[] = [];
   const writeScope = cacheName ? policy.writeScope : undefined;
 
-  // Read-only runs (PRs, forks) build stage by stage too, writing nothing: one build importing every stage's
-  // refs at once missed at random (on the bed, Docker 28.5 classic store: 4 of 30 read-only builds re-ran
+  // Inline mode: read-only runs (PRs, forks) build stage by stage too, writing nothing: one build importing every
+  // stage's refs at once missed at random (on the bed, Docker 28.5 classic store: 4 of 30 read-only builds re-ran
   // cached steps), while stage builds that each import their own refs, after the stages they need were solved
   // from theirs, hit every time (0 of 18), as branch runs do. The price: one invocation per stage (~0.5 s each).
+  // Registry and gha modes read the target's one mode=max export instead (image first, below).
   const readsStages = Boolean(cacheName) && !build.noCache && policy.readScopes.length > 0;
   const write = (stage: Stage) =>
     writeScope && cacheName
       ? { ref: cacheName(cacheStageName(stage), writeScope), completeRef: cacheName(cacheStageName(stage), writeScope, 'full') }
       : undefined;
 
+  /** Registry and gha modes: the image build is the target's stage build too, reading and writing its cache. */
+  const imageWithTargetCache = (noCache: PlannedBuild['noCache']): PlannedBuild => {
+    const image = imageBuild(targetArg, targetStage.name, sourcesFor(targetStage.name), finalLabels, input, warnings, noCache);
+    const own = ownSourcesOf(targetStage);
+    const target = write(targetStage);
+    return {
+      ...image,
+      ...(own ? { ownSources: own } : {}),
+      ...(target && mode !== 'inline' ? { writesCacheRef: target.ref, cacheTo: { type: mode, ref: target.ref } } : {}),
+    };
+  };
+
+  // Registry and gha modes read the target's own export (mode=max: every stage's steps) in the image build;
+  // `no-cache` keeps stage builds first, so that each needed stage runs fresh before the image reads it.
+  const imageFirst = mode !== 'inline' && Boolean(cacheName) && !build.noCache;
+  if (imageFirst) {
+    builds.push(imageWithTargetCache('none'));
+    const stages = namedStages(graph, targetStage, warnings);
+    // A run that writes nothing has nothing to export after the image build.
+    if (writeScope) builds.push(...stages.map((stage) => stageBuild(stage, sourcesFor(stage.name), write(stage), mode, build, ownSourcesOf(stage))));
+    return { builds: splitPushAndLoad(builds, input.driver), warnings, imageFirst: true };
+  }
   if ((writeScope && cacheName) || readsStages) {
-    for (const name of graph.needed) {
-      const stage = byName.get(name);
-      if (!stage || stage === targetStage) continue;
-      if (!stage.named) {
-        warnings.push(
-          `stage ${stage.index} (line ${stage.line}) has no name: it cannot be built alone, so its steps are cached only inside the stages that use it; add 'AS <name>'`,
-        );
-        continue;
-      }
-      builds.push(stageBuild(stage, sourcesFor(name), write(stage), mode, build, ownSourcesOf(stage)));
-    }
+    for (const stage of namedStages(graph, targetStage, warnings)) builds.push(stageBuild(stage, sourcesFor(stage.name), write(stage), mode, build, ownSourcesOf(stage)));
     if (mode === 'inline') {
       // The target gets a stage build of its own: its cache image (pushed only when it changed, see runner) is
       // not the image the user asked for. The stage builds loaded their images, so the builder holds every layer
@@ -121,19 +140,28 @@ export function planBuilds(input: PlanInput): BuildPlan {
       // cache, and an image build without the import found no record of them and re-ran every step), and exports
       // the target's cache in a second, cache-only pass when a step ran (see runner): one `buildx build` fewer
       // on every run.
-      const image = imageBuild(targetArg, targetStage.name, sourcesFor(targetStage.name), finalLabels, input, warnings, noCacheFor(targetStage, build));
-      const own = ownSourcesOf(targetStage);
-      const target = write(targetStage);
-      builds.push({
-        ...image,
-        ...(own ? { ownSources: own } : {}),
-        ...(target ? { writesCacheRef: target.ref, cacheTo: { type: mode, ref: target.ref } } : {}),
-      });
+      builds.push(imageWithTargetCache(noCacheFor(targetStage, build)));
     }
   } else {
     builds.push(imageBuild(targetArg, targetStage.name, sourcesFor(targetStage.name), finalLabels, input, warnings, build.noCache ? 'all' : 'none'));
   }
   return { builds: splitPushAndLoad(builds, input.driver), warnings };
+}
+
+/** The needed stages other than the target that can be built alone (named), with a warning for each unnamed one. */
+function namedStages(graph: StageGraph, targetStage: Stage, warnings: string[]): Stage[] {
+  const byName = new Map(graph.stages.map((s) => [s.name, s]));
+  return graph.needed.flatMap((name) => {
+    const stage = byName.get(name);
+    if (!stage || stage === targetStage) return [];
+    if (!stage.named) {
+      warnings.push(
+        `stage ${stage.index} (line ${stage.line}) has no name: it cannot be built alone, so its steps are cached only inside the stages that use it; add 'AS <name>'`,
+      );
+      return [];
+    }
+    return [stage];
+  });
 }
 
 function namerFor(input: PlanInput): CacheNamer | undefined {

@@ -17,6 +17,8 @@ export interface InvocationResult {
   cacheWrite?: 'pushed' | 'unchanged' | 'failed';
   /** BuildKit's Dockerfile check warnings this build printed (every stage build prints them again). */
   checks?: DockerfileCheck[];
+  /** Planned but not run: its stage's cache was current (see runStageExport). */
+  notRun?: boolean;
 }
 
 export interface RecordInput {
@@ -148,7 +150,7 @@ export function assembleRecord(input: RecordInput): BuildRecord {
     ...(digest ? { digest } : {}),
     warnings: [...new Set(warnings)],
     ...(checks.length ? { checks } : {}),
-    invocations: results.map((r) => ({
+    invocations: results.filter((r) => !r.notRun).map((r) => ({
       kind: r.planned.kind,
       stage: r.planned.stage,
       ...(r.planned.target ? { target: r.planned.target } : {}),

@@ -97,16 +97,37 @@ export async function runStageOrImageBuild(planned: PlannedBuild, opts: RunOptio
   // Build again with the export on: every step is a local cache hit now, so this only writes the cache (no
   // `--no-cache` again; the image build's image was already loaded or pushed).
   const exportOnly: PlannedBuild = planned.kind === 'image' ? { ...planned, output: { type: 'cacheonly' }, labels: {}, noCache: 'none' } : { ...planned, noCache: 'none' };
-  const second = await runPlannedBuild(exportOnly, { ...opts, index: opts.index + 1000 }, true);
-  const exportErrors = second.summary.exportErrors;
-  const failed = exportErrors.length > 0 || Boolean(failureMessage(second)) || second.exitCode !== 0;
-  if (failed && exportErrors.length === 0) exportErrors.push({ vertex: `exporting cache ${ref}`, error: failureMessage(second) ?? `exit code ${second.exitCode}` });
+  const second = withCacheWrite(await runPlannedBuild(exportOnly, { ...opts, index: opts.index + 1000 }, true), ref);
   return keepComplete({
     ...first,
     seconds: first.seconds + second.seconds,
-    cacheWrite: failed ? 'failed' : 'pushed',
-    summary: { ...first.summary, exportErrors: [...first.summary.exportErrors, ...exportErrors] },
+    cacheWrite: second.cacheWrite,
+    summary: { ...first.summary, exportErrors: [...first.summary.exportErrors, ...second.summary.exportErrors] },
   });
+}
+
+/**
+ * A stage build after the image build (image-first plans): the image build solved the stage, so this only
+ * exports its cache — when a step of the stage ran there (`changed`) or its ref is new; otherwise the ref is
+ * current and nothing runs. It reads what the image build read, so the export finds every record.
+ */
+export async function runStageExport(planned: PlannedBuild, opts: RunOptions, changed: boolean): Promise<RunOutcome> {
+  const ref = planned.writesCacheRef;
+  if (!ref || (!changed && opts.writtenRefExists)) {
+    if (ref) opts.log(`layerwise: every step of ${planned.stage} came from cache in the image build; ${ref} is current, not re-exported`);
+    const summary = { steps: [], bases: [], imports: [], exportErrors: [], buildErrors: [] };
+    return { planned, cacheFrom: opts.cacheFrom, summary, seconds: 0, exitCode: 0, argv: [], textLines: [], notRun: true, ...(ref ? { cacheWrite: 'unchanged' as const } : {}) };
+  }
+  const outcome = await runPlannedBuild({ ...planned, noCache: 'none' }, opts, true);
+  return withCacheWrite(outcome, ref);
+}
+
+/** An export pass's outcome with its cache write: pushed, or failed with the reason among its export errors. */
+function withCacheWrite(outcome: RunOutcome, ref: string): RunOutcome {
+  const exportErrors = [...outcome.summary.exportErrors];
+  const failed = exportErrors.length > 0 || Boolean(failureMessage(outcome)) || outcome.exitCode !== 0;
+  if (failed && exportErrors.length === 0) exportErrors.push({ vertex: `exporting cache ${ref}`, error: failureMessage(outcome) ?? `exit code ${outcome.exitCode}` });
+  return { ...outcome, cacheWrite: failed ? 'failed' : 'pushed', summary: { ...outcome.summary, exportErrors } };
 }
 
 async function runPlannedBuild(planned: PlannedBuild, opts: RunOptions, exportCache: boolean): Promise<RunOutcome> {

@@ -14,9 +14,11 @@ export const MAX_CONCURRENT_BUILDS = 4;
 /**
  * For each planned build, the earlier builds it waits for: a stage build waits for the builds of every stage it
  * needs (through unnamed stages too) and for an earlier build of its own stage; the image build, and anything
- * after it, waits for everything before it (it reads the stages' exports).
+ * after it, waits for everything before it (it reads the stages' exports). When the image build comes first
+ * (registry and gha modes), every later build waits for it alone: they export what it solved.
  */
 export function buildPrerequisites(builds: PlannedBuild[], graph: StageGraph): number[][] {
+  if (builds[0]?.kind === 'image') return builds.map((_, i) => (i === 0 ? [] : [0]));
   const byName = new Map(graph.stages.map((s) => [s.name, s]));
   const needs = new Map<string, Set<string>>();
   const needsOf = (name: string): Set<string> => {

@@ -1,8 +1,9 @@
-// Two dependency stages that do not need each other, on the default engine (classic store: inline caches;
-// containerd store: registry caches): their builds run side by side (two `buildx build` clients at once, each
-// with its cache export), the log keeps each build's lines together, the test stage the release target does not
-// need is never built, and a fresh runner reuses every stage. A change to one dependency stage re-runs only it
-// and what follows.
+// Two dependency stages that do not need each other, on the default engine. Classic store (inline caches): their
+// stage builds run side by side (two `buildx build` clients at once, each with its cache export) and the log
+// keeps each build's lines together. Containerd store (registry caches): the image build solves both at once in
+// one session, then the three stage caches are exported side by side. Either way the test stage the release
+// target does not need is never built, a fresh runner reuses every stage, and a change to one dependency stage
+// re-runs only it and what follows.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { execWithActions, type Exec } from '../../../src/buildx/exec.js';
@@ -65,12 +66,22 @@ describeWithTestbed('independent dependency stages', (bed) => {
     const log: string[] = [];
     const cold = await build({ dir: project.dir, config: config(), ctx: branchContext('main'), exec: counting.exec, log: (l) => log.push(l) });
     figures.push(describeRecord(`two deps cold (${cold.mode})`, cold));
-    expect(counting.peak()).toBe(2);
     expect(cold.stages.map((s) => [s.name, s.cacheWrite])).toEqual([
       ['native', 'pushed'], ['codegen', 'pushed'], ['build', 'pushed'], ['release', 'pushed'],
     ]);
     expect(cold.cachedSteps).toBe(0);
     expect(cold.warnings).toEqual([]);
+    if (cold.mode !== 'inline') {
+      // One image build ran every step; then the three stage caches were exported at once.
+      expect(cold.invocations?.map((i) => `${i.kind}:${i.stage}`)).toEqual(['image:release', 'stage:native', 'stage:codegen', 'stage:build']);
+      expect(counting.peak()).toBe(3);
+      const [native, codegen] = [linesOf(log, 'native'), linesOf(log, 'codegen')];
+      const exports = log.findIndex((l) => l.startsWith('layerwise: stage '));
+      // Both dependency stages ran inside the image build, before any export.
+      expect([native.some((i) => i < exports), codegen.some((i) => i < exports)]).toEqual([true, true]);
+      return;
+    }
+    expect(counting.peak()).toBe(2);
     // Each build's lines stay together although the two ran at the same time (up to the build stage's build,
     // which shows both stages' steps again, as cached).
     const both = log.slice(0, log.findIndex((l) => l.startsWith('layerwise: stage build')));
@@ -86,6 +97,8 @@ describeWithTestbed('independent dependency stages', (bed) => {
     figures.push(describeRecord(`two deps fresh runner (${again.mode})`, again));
     expect(again.cacheHitRatio).toBe(1);
     expect(again.stages.map((s) => s.cacheWrite)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    // Registry caches: the image build alone, reading the target's export (every stage's steps).
+    if (again.mode !== 'inline') expect(again.invocations?.map((i) => `${i.kind}:${i.stage}`)).toEqual(['image:release']);
 
     writeFileSync(join(project.dir, 'src/schema.txt'), 'SCHEMA_VERSION 2\n');
     freshRunner(our());
@@ -100,7 +113,20 @@ describeWithTestbed('independent dependency stages', (bed) => {
       'release: COPY --link --from=build /app.bin /app/app.bin',
     ]);
     expect(changed.stages.map((s) => s.cacheWrite)).toEqual(['unchanged', 'pushed', 'pushed', 'pushed']);
+    if (changed.mode !== 'inline') expect(changed.invocations?.map((i) => `${i.kind}:${i.stage}`)).toEqual(['image:release', 'stage:codegen', 'stage:build']);
     // BuildKit names linked copies `LINK COPY …`: the record keeps the instruction as written, with its line.
     expect(changed.stages.flatMap((s) => s.stepDetails).filter((d) => d.instruction.includes('--link')).map((d) => d.line)).toEqual([14, 22]);
+
+    // The caches that run wrote (native's steps came from import) still serve the next change on a fresh runner.
+    writeFileSync(join(project.dir, 'src/main.txt'), 'main v2\n');
+    freshRunner(our());
+    const next = await build({ dir: project.dir, config: config(), ctx: branchContext('main') });
+    figures.push(describeRecord(`two deps source change after (${next.mode})`, next));
+    expect(ran(next)).toEqual([
+      'build: COPY src/main.txt ./',
+      'build: RUN cat main.txt gen/table.h /native/lib.so > /app.bin',
+      'release: COPY --link --from=build /app.bin /app/app.bin',
+    ]);
+    expect(next.stages.map((s) => s.cacheWrite)).toEqual(['unchanged', 'unchanged', 'pushed', 'pushed']);
   }, LONG);
 });

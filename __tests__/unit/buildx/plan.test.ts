@@ -73,44 +73,58 @@ describe('build plan', () => {
     expect(plan.builds[3].candidateSources).toEqual([]);
   });
 
-  test('registry mode: every stage exports a max cache; the image build is the target\'s stage build too', () => {
+  test('registry mode: the image build comes first (the target\'s stage build too); every stage exports a max cache after it', () => {
     const plan = planBuilds(input({ mode: 'registry' }));
+    expect(plan.imageFirst).toBe(true);
     // Each build knows its own refs (read alone when one exists: pickSources); the image build reads the
-    // target's, whose layers the cache-only stage builds left in the registry, and writes them.
-    expect(plan.builds.map((b) => b.ownSources?.map((r) => r.split(':')[2]))).toEqual([['deps--br-feat', 'deps--br-main'], ['build--br-feat', 'build--br-main'], ['stage-2--br-feat', 'stage-2--br-main']]);
+    // target's (mode=max: every stage's steps) and writes them.
+    expect(plan.builds.map((b) => b.ownSources?.map((r) => r.split(':')[2]))).toEqual([['stage-2--br-feat', 'stage-2--br-main'], ['deps--br-feat', 'deps--br-main'], ['build--br-feat', 'build--br-main']]);
     expect(plan.builds.every((b) => !b.completeCopyRef && !b.candidateSources.some((r) => r.endsWith('--full')))).toBe(true);
     expect(plan.builds.map((b) => [b.kind, b.stage, b.cacheTo?.ref, b.writesCacheRef, b.output.type])).toEqual([
+      ['image', '2', 'localhost:5000/app-buildcache:stage-2--br-feat', 'localhost:5000/app-buildcache:stage-2--br-feat', 'load'],
       ['stage', 'deps', 'localhost:5000/app-buildcache:deps--br-feat', 'localhost:5000/app-buildcache:deps--br-feat', 'cacheonly'],
       ['stage', 'build', 'localhost:5000/app-buildcache:build--br-feat', 'localhost:5000/app-buildcache:build--br-feat', 'cacheonly'],
-      ['image', '2', 'localhost:5000/app-buildcache:stage-2--br-feat', 'localhost:5000/app-buildcache:stage-2--br-feat', 'load'],
     ]);
-    // The image build carries the final labels and content key, and (like a stage build) every source it may need.
-    expect(plan.builds[2].labels).toEqual({ team: 'core', 'dev.layerwise.content-key': 'ck123' });
-    expect(plan.builds[2].candidateSources.map((r) => r.split(':')[2])).toEqual(['stage-2--br-feat', 'build--br-feat', 'deps--br-feat', 'stage-2--br-main', 'build--br-main', 'deps--br-main']);
-    const opts = { build, progress: 'rawjson' as const, metadataFile: '/t/m.json', cacheFrom: ['r:deps--br-main@sha256:1'], driver: 'docker' };
-    // First step: build only; the export follows only if the stage changed (runner.ts).
-    expect(buildxArgv(plan.builds[0], opts).join(' ')).not.toMatch(/--cache-to/);
-    const argv = buildxArgv(plan.builds[0], { ...opts, exportCache: true });
+    // The image build carries the final labels and content key, and every source it may need.
+    expect(plan.builds[0].labels).toEqual({ team: 'core', 'dev.layerwise.content-key': 'ck123' });
+    expect(plan.builds[0].candidateSources.map((r) => r.split(':')[2])).toEqual(['stage-2--br-feat', 'build--br-feat', 'deps--br-feat', 'stage-2--br-main', 'build--br-main', 'deps--br-main']);
+    const opts = { build, progress: 'rawjson' as const, metadataFile: '/t/m.json', cacheFrom: ['r:stage-2--br-main@sha256:1'], driver: 'docker' };
+    // A stage build after the image build only exports (runner.ts: runStageExport), reading what the image build read.
+    expect(buildxArgv(plan.builds[1], opts).join(' ')).not.toMatch(/--cache-to/);
+    const argv = buildxArgv(plan.builds[1], { ...opts, exportCache: true });
     expect(argv).toEqual([
       'buildx', 'build', '--builder', 'remote-bk', '--file', 'docker/Dockerfile', '--progress=rawjson', '--metadata-file', '/t/m.json',
       '--target', 'deps', '--build-arg', 'VERSION=1.2', '--secret', 'id=npm,env=NPM_TOKEN',
-      '--cache-from', 'type=registry,ref=r:deps--br-main@sha256:1',
+      '--cache-from', 'type=registry,ref=r:stage-2--br-main@sha256:1',
       '--cache-to', 'type=registry,ref=localhost:5000/app-buildcache:deps--br-feat,mode=max,ignore-error=true',
       '--provenance=false', '--output', 'type=cacheonly', '.',
+    ]);
+  });
+
+  test('registry mode, nothing written: one image build, no stage builds', () => {
+    const plan = planBuilds(input({ mode: 'registry', policy: { readScopes: ['br-main'], reason: 'read-only' }, readOnly: true }));
+    expect(plan.builds.map((b) => [b.kind, b.stage, b.writesCacheRef, b.ownSources?.map((r) => r.split(':')[2])])).toEqual([['image', '2', undefined, ['stage-2--br-main']]]);
+  });
+
+  test('registry mode with no-cache: stage builds first, each with its no-cache filter, then the image', () => {
+    const plan = planBuilds(input({ mode: 'registry', build: { ...build, noCache: true } }));
+    expect(plan.imageFirst).toBeUndefined();
+    expect(plan.builds.map((b) => [b.kind, b.stage, b.noCache])).toEqual([
+      ['stage', 'deps', { filter: 'deps' }], ['stage', 'build', { filter: 'build' }], ['image', '2', 'all'],
     ]);
   });
 
   test('gha mode: Actions-cache scopes per stage, no cache repository needed, mode=max exports', () => {
     const plan = planBuilds(input({ mode: 'gha', cacheRepo: undefined, ghaKey: 'web' }));
     expect(plan.builds.map((b) => [b.kind, b.stage, b.cacheTo, b.output.type])).toEqual([
+      ['image', '2', { type: 'gha', ref: 'web/stage-2/br-feat' }, 'load'],
       ['stage', 'deps', { type: 'gha', ref: 'web/deps/br-feat' }, 'cacheonly'],
       ['stage', 'build', { type: 'gha', ref: 'web/build/br-feat' }, 'cacheonly'],
-      ['image', '2', { type: 'gha', ref: 'web/stage-2/br-feat' }, 'load'],
     ]);
-    expect(plan.builds[1].ownSources).toEqual(['web/build/br-feat', 'web/build/br-main']);
-    expect(plan.builds[1].candidateSources).toEqual(['web/build/br-feat', 'web/deps/br-feat', 'web/build/br-main', 'web/deps/br-main']);
+    expect(plan.builds[2].ownSources).toEqual(['web/build/br-feat', 'web/build/br-main']);
+    expect(plan.builds[2].candidateSources).toEqual(['web/build/br-feat', 'web/deps/br-feat', 'web/build/br-main', 'web/deps/br-main']);
     expect(plan.builds.some((b) => b.completeCopyRef)).toBe(false);
-    const argv = buildxArgv(plan.builds[0], {
+    const argv = buildxArgv(plan.builds[1], {
       build, progress: 'rawjson', metadataFile: '/t/m.json', cacheFrom: ['web/deps/br-main'], cacheFromType: 'gha', driver: 'docker', exportCache: true,
     });
     expect(argv.join(' ')).toContain('--cache-from type=gha,scope=web/deps/br-main --cache-to type=gha,scope=web/deps/br-feat,mode=max,ignore-error=true');
