@@ -204,7 +204,10 @@ export async function buildWithStageCaches(opts: BuildWithStageCachesOptions): P
   };
   const buildsStarted = Date.now();
   try {
-    const results = await runScheduled(buildPrerequisites(plan.builds, graph), MAX_CONCURRENT_BUILDS, runOne, (o) => Boolean(failureMessage(o)));
+    // The Actions cache refuses a second writer of the same blob ("failed to reserve cache", seen on the bed when the
+    // image's export and a stage's ran at once): in gha mode one build at a time, so exports never overlap.
+    const limit = mode === 'gha' ? 1 : MAX_CONCURRENT_BUILDS;
+    const results = await runScheduled(buildPrerequisites(plan.builds, graph), limit, runOne, (o) => Boolean(failureMessage(o)));
     outcomes.push(...results.filter((o): o is RunOutcome => o !== undefined));
     const failedOutcome = outcomes.find((o) => failureMessage(o));
     const failure = failedOutcome && failureMessage(failedOutcome);
