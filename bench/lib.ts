@@ -2,6 +2,7 @@
 // ways to build it — plain, naive `--cache-from <final image>`, and layerwise's per-stage caches.
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { buildWithStageCaches } from '../src/buildx/build.js';
 import { RawJsonProgress } from '../src/buildx/progress.js';
@@ -58,11 +59,16 @@ export const FIXTURE = process.env.BENCH_FIXTURE === 'app' ? 'fixture-app' : 'fi
 
 /**
  * Copies the fixture and generates its sources: `vendorFiles` library files for the dependency stage (the
- * expensive part) and a small application in src/.
+ * expensive part) and a small application in src/. deps.txt starts with a comment naming this copy, so no
+ * two copies share a dependency stage: `builder prune -af` leaves the engine's cache keys behind (containerd
+ * store, measured: the next `mode=max` export carried a pruned build's records), and a fresh runner must not
+ * find an earlier strategy's or repeat's results through them.
  */
 export function makeFixture(dir: string, vendorFiles: number): void {
   // Run from the repository root (npm run bench): the bundle itself lives elsewhere.
   cpSync(join(process.cwd(), 'bench', FIXTURE), dir, { recursive: true });
+  const deps = join(dir, 'deps.txt');
+  writeFileSync(deps, `# fixture copy ${randomUUID()}\n${readFileSync(deps, 'utf8')}`);
   mkdirSync(join(dir, 'src'), { recursive: true });
   const vendor: string[] = [];
   for (let i = 0; i < vendorFiles; i++) {
