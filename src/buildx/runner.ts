@@ -63,7 +63,7 @@ export async function runStageOrImageBuild(planned: PlannedBuild, opts: RunOptio
     const once = await runPlannedBuild(planned, opts, true);
     if (failureMessage(once)) return once;
     opts.onBuilt?.(once);
-    return { ...once, cacheWrite: once.summary.exportErrors.length || once.exitCode !== 0 ? 'failed' : 'pushed' };
+    return withCacheWrite(once, ref);
   }
   const first = await runPlannedBuild(planned, opts, false);
   if (failureMessage(first)) return first;
