@@ -10,8 +10,14 @@ export interface ImageIdentity {
   contentKey?: string;
 }
 
-export function sameIdentity(a: ImageIdentity, b: ImageIdentity): boolean {
-  return a.contentKey === b.contentKey && a.diffIds.length === b.diffIds.length && a.diffIds.every((d, i) => d === b.diffIds[i]);
+/**
+ * Whether the pushed image is the local one: the same layers, and the local content key where the build has one.
+ * A build without a key (skip-unchanged off) leaves a pushed twin's key alone: re-pushing would only drop it, and
+ * with it the next skip-on run's skip (measured: bench/skip.ts, inline mode, before this).
+ */
+export function sameIdentity(local: ImageIdentity, pushed: ImageIdentity): boolean {
+  const sameKey = local.contentKey === undefined || local.contentKey === pushed.contentKey;
+  return sameKey && local.diffIds.length === pushed.diffIds.length && local.diffIds.every((d, i) => d === pushed.diffIds[i]);
 }
 
 /** The image the daemon holds under `ref` (`docker image inspect`); undefined when it cannot say. */
