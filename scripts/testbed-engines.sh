@@ -125,6 +125,10 @@ launch_engine() { # launch_engine NAME SOCK PIDFILE DOCKERD STORE [dockerd argsâ
   as_root mkdir -p "$root/data" "$run" "$(dirname "$sock")"
   echo "{ \"features\": { \"containerd-snapshotter\": $snapshotter } }" | as_root tee "$root/daemon.json" >/dev/null
   as_root rm -f "$pidfile" "$sock"
+  # A data dir kept from an earlier session may sit on a cold disk: dockerd gives its managed containerd about
+  # 15 s, and opening a 57 MB bolt database took longer there ("waiting for response from boltdb open", then
+  # "timeout waiting for containerd to start"). Reading the databases once first makes the open fast.
+  as_root find "$root/data" -name '*.db' -type f -exec cat {} + >/dev/null 2>&1 || true
   log "starting dockerd $major ($store image store) on $sock (data $root/data, log $BED/dockerd-$name.log)"
   detach "$bin" --config-file "$root/daemon.json" -H "unix://$sock" --pidfile "$pidfile" \
     --data-root "$root/data" --exec-root "$run/exec" --userland-proxy-path "$(dirname "$bin")/docker-proxy" \
