@@ -2,7 +2,7 @@
 // outputs captured on the test bed with buildx 0.13.1 and 0.29.1 (see the fixtures' README).
 import { readFileSync } from 'node:fs';
 import type { Exec, ExecResult } from '../../../src/buildx/exec.js';
-import { parseBuildxVersion, parseInspect, probeBuilder } from '../../../src/buildx/probe.js';
+import { parseBuildxVersion, parseInfo, parseInspect, probeBuilder } from '../../../src/buildx/probe.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/buildx/inspect/${name}`, import.meta.url), 'utf8');
 const DEAD = 'Cannot connect to the Docker daemon at unix:///tmp/hostile/inspect/dead.sock. Is the docker daemon running?';
@@ -31,6 +31,29 @@ describe('parseInspect: one line per field, never the next one', () => {
   });
 });
 
+describe('parseInfo: the image store and the buildx plugin the CLI found', () => {
+  test.each([
+    ['info-029-classic.json', { containerdStore: false, buildxVersion: '0.29.1' }],
+    ['info-029-containerd.json', { containerdStore: true, buildxVersion: '0.29.1' }],
+    ['info-013-classic.json', { containerdStore: false, buildxVersion: '0.13.1' }],
+    ['info-013-containerd.json', { containerdStore: true, buildxVersion: '0.13.1' }],
+    // A plugin the CLI could not read is listed with Err and no version: not a usable buildx.
+    ['info-broken-buildx.json', { containerdStore: false, buildxVersion: undefined }],
+    // An unreachable daemon: no driver status, but the client side is still there.
+    ['info-dead.stdout.txt', { containerdStore: false, buildxVersion: '0.29.1' }],
+  ])('%s', (file, want) => {
+    expect(parseInfo(fixture(file))).toEqual(want);
+  });
+
+  test('text that is not JSON, or JSON of another shape, knows neither', () => {
+    expect(parseInfo('Client: Docker Engine')).toEqual({ containerdStore: false, buildxVersion: undefined });
+    expect(parseInfo('[["driver-type","io.containerd.snapshotter.v1"]]')).toEqual({ containerdStore: false, buildxVersion: undefined });
+    // The store is read from DriverStatus only, not from any string that happens to name the snapshotter.
+    const labelled = { ...JSON.parse(fixture('info-029-classic.json')), Labels: ['io.containerd.snapshotter.v1'] };
+    expect(parseInfo(JSON.stringify(labelled)).containerdStore).toBe(false);
+  });
+});
+
 /** Replays recorded command results: the real outputs, keyed by the command line. */
 function replay(results: Record<string, ExecResult>): Exec & { calls: string[] } {
   const calls: string[] = [];
@@ -45,7 +68,7 @@ function replay(results: Record<string, ExecResult>): Exec & { calls: string[] }
   return exec;
 }
 const ok = (stdout: string): ExecResult => ({ exitCode: 0, stdout, stderr: '' });
-const INFO = 'docker info --format {{json .DriverStatus}}';
+const INFO = 'docker info --format {{json .}}';
 
 describe('probeBuilder', () => {
   test('an unreachable daemon is said first, in one line, whatever buildx answered beside it', async () => {
@@ -57,14 +80,13 @@ describe('probeBuilder', () => {
     await expect(probeBuilder(exec)).rejects.toThrow(
       `the Docker daemon at unix:///tmp/hostile/inspect/dead.sock does not answer: ${DEAD}`,
     );
-    // Asked at once: three answers in the time of one.
-    expect(exec.calls.sort()).toEqual(['docker buildx inspect', 'docker buildx version', INFO]);
+    // Asked at once, and buildx started only once: the CLI's info names the plugin's version.
+    expect(exec.calls.sort()).toEqual(['docker buildx inspect', INFO]);
   });
 
   test.each(['013', '029'])('buildx %s: an inspect that prints Error with exit 0 is an unreachable daemon, not a driver called "Last" or "Error:"', async (v) => {
     const exec = replay({
-      [INFO]: ok(fixture('info-classic.json')),
-      'docker buildx version': ok(fixture(`version-${v}.txt`)),
+      [INFO]: ok(fixture(`info-${v}-classic.json`)),
       'docker buildx inspect': ok(fixture(`${v}-dead-socket.txt`)),
     });
     await expect(probeBuilder(exec)).rejects.toThrow(`the Docker daemon at unix:///tmp/hostile/inspect/dead.sock does not answer (builder (default)): ${DEAD}`);
@@ -77,21 +99,42 @@ describe('probeBuilder', () => {
     ['029', 'containerd', { driver: 'docker', buildxVersion: '0.29.1', containerdStore: true, registryCacheExport: true, progress: 'rawjson' }],
   ])('buildx %s, docker driver on the %s store', async (v, store, want) => {
     const exec = replay({
-      [INFO]: ok(fixture(`info-${store}.json`)),
-      'docker buildx version': ok(fixture(`version-${v}.txt`)),
+      [INFO]: ok(fixture(`info-${v}-${store}.json`)),
       'docker buildx inspect': ok(fixture(`${v}-docker-${store}.txt`)),
     });
     expect(await probeBuilder(exec)).toEqual(want);
+    expect(exec.calls).not.toContain('docker buildx version');
   });
 
   test('a docker-container builder exports registry caches whatever the engine store; a missing builder is one line', async () => {
     const exec = replay({
-      [INFO]: ok(fixture('info-classic.json')),
-      'docker buildx version': ok(fixture('version-029.txt')),
+      [INFO]: ok(fixture('info-029-classic.json')),
       'docker buildx inspect lw-container': ok(fixture('029-lw-container.txt')),
       'docker buildx inspect no-such-builder': { exitCode: 1, stdout: '', stderr: fixture('029-no-such-builder.stderr.txt') },
     });
     expect(await probeBuilder(exec, { builder: 'lw-container' })).toMatchObject({ driver: 'docker-container', registryCacheExport: true, containerdStore: false });
     await expect(probeBuilder(exec, { builder: 'no-such-builder' })).rejects.toThrow('builder no-such-builder is not usable: ERROR: no builder "no-such-builder" found');
+  });
+
+  test('a buildx plugin the CLI cannot read: buildx itself is asked, and its refusal is the one line', async () => {
+    const exec = replay({
+      [INFO]: ok(fixture('info-broken-buildx.json')),
+      'docker buildx inspect': { exitCode: 1, stdout: '', stderr: fixture('version-broken-plugin.stderr.txt') },
+      'docker buildx version': { exitCode: 1, stdout: '', stderr: fixture('version-broken-plugin.stderr.txt') },
+    });
+    await expect(probeBuilder(exec)).rejects.toThrow(/^docker buildx is not available: docker: unknown command: docker buildx$/);
+  });
+
+  test('a CLI whose info lists no plugins: the version comes from `docker buildx version`', async () => {
+    // Real info with its client part taken away, as a CLI that reports no plugins prints it.
+    const info = JSON.parse(fixture('info-029-containerd.json')) as Record<string, unknown>;
+    delete info.ClientInfo;
+    const exec = replay({
+      [INFO]: ok(JSON.stringify(info)),
+      'docker buildx version': ok(fixture('version-013.txt')),
+      'docker buildx inspect': ok(fixture('013-docker-containerd.txt')),
+    });
+    expect(await probeBuilder(exec)).toMatchObject({ buildxVersion: '0.13.1', containerdStore: true, registryCacheExport: true });
+    expect(exec.calls).toContain('docker buildx version');
   });
 });
