@@ -9,7 +9,7 @@ import { startCacheService } from '../__tests__/helpers/cache-service.js';
 import { realPipelineIO } from '../src/pipeline/adapters.js';
 import { runPipeline } from '../src/pipeline/run-pipeline.js';
 import { actionsCacheResultStore } from '../src/uptodate/actions-cache-results.js';
-import { BRANCH_RUN, benchConfig, freshRunner, githubRef, makeFixture, REGISTRY, type Engine } from './lib.js';
+import { BRANCH_RUN, benchConfig, FIXTURE, freshRunner, githubRef, makeFixture, REGISTRY, type Engine } from './lib.js';
 
 type Mode = 'inline' | 'registry' | 'gha';
 const runs: { engine: Engine; mode: Mode }[] = [{ engine: { name: 'classic store', host: '' }, mode: 'inline' }];
@@ -17,8 +17,9 @@ const ctrd = process.env.LAYERWISE_CTRD_HOST;
 if (ctrd) runs.push({ engine: { name: 'containerd store', host: ctrd }, mode: 'registry' }, { engine: { name: 'containerd store', host: ctrd }, mode: 'gha' });
 // BENCH_SKIP_MODES=inline,gha measures only those.
 const onlyModes = process.env.BENCH_SKIP_MODES?.split(',');
+const selected = runs.filter((r) => !onlyModes || onlyModes.includes(r.mode));
 const FILES = Number(process.env.BENCH_VENDOR_FILES ?? 240);
-const ghaService = runs.some((r) => r.mode === 'gha' && (!onlyModes || onlyModes.includes('gha'))) ? await startCacheService() : undefined;
+const ghaService = selected.some((r) => r.mode === 'gha') ? await startCacheService() : undefined;
 if (ghaService) {
   // The default branch's runner: @actions/cache and BuildKit read the service's address and token from here.
   ghaService.state.writeScope = githubRef('main');
@@ -60,7 +61,7 @@ async function measureMode(engine: Engine, mode: Mode): Promise<{ cold: Result; 
 
 const rows = [];
 console.log('| Engine | Cache mode | cold build | fully cached build (skip off) | build skipped | skipped ÷ cached |\n|---|---|--:|--:|--:|--:|');
-for (const { engine, mode } of runs.filter((r) => !onlyModes || onlyModes.includes(r.mode))) {
+for (const { engine, mode } of selected) {
   const r = await measureMode(engine, mode);
   const ratio = r.skipped.seconds / r.cached.seconds;
   rows.push({ engine: engine.name, mode, ...r, skippedVsCached: ratio });
@@ -70,4 +71,4 @@ for (const { engine, mode } of runs.filter((r) => !onlyModes || onlyModes.includ
   );
 }
 await ghaService?.close();
-console.log(JSON.stringify({ fixture: process.env.BENCH_FIXTURE === 'app' ? 'fixture-app' : 'fixture', vendorFiles: FILES, rows }));
+console.log(JSON.stringify({ fixture: FIXTURE, vendorFiles: FILES, rows }));
