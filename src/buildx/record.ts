@@ -73,10 +73,21 @@ export function assembleRecord(input: RecordInput): BuildRecord {
   const steps = new Map<string, BuildStep[]>();
   const firstBuildOf = new Map<string, InvocationResult>();
   const seen = new Map<string, BuildStep>();
+  // Steps a successful build named but never started nor found cached: another build on the same builder was
+  // solving them at that moment, and BuildKit reports a shared step only to the build that solves it (two
+  // concurrent builds, Docker 28.5). This run neither ran them nor looked them up: left out of the ratio, and said.
+  const solvedElsewhere = new Set<string>();
 
   for (const result of results) {
+    const succeeded = result.exitCode === 0 && result.summary.buildErrors.length === 0;
     for (const step of result.summary.steps) {
       const key = stepKey(step);
+      const unreported = succeeded && !step.cached && !step.executed && !step.error;
+      if ((unreported || solvedElsewhere.has(key)) && !step.executed && !seen.has(key)) {
+        if (unreported) solvedElsewhere.add(key);
+        continue;
+      }
+      solvedElsewhere.delete(key);
       const earlier = seen.get(key);
       if (earlier) {
         // A later build of the run (the image build after the stage builds) ran a step an earlier one had from
@@ -125,6 +136,9 @@ export function assembleRecord(input: RecordInput): BuildRecord {
     };
   });
 
+  if (solvedElsewhere.size) {
+    warnings.push(`${solvedElsewhere.size} step(s) were solved by another build on the same builder at the same time (BuildKit reports a shared step only to that build): left out of the cache hit ratio`);
+  }
   const cacheSources = mergeSourceStatus(input.resolvedSources, results);
   for (const r of results) {
     for (const imp of r.summary.imports) {
